@@ -1,0 +1,70 @@
+"""Typed errors and warnings of the footprint engine.
+
+Every message says what is wrong and how to fix it, so that the Processing algorithms can pass
+it on unchanged (as a ``QgsProcessingException``) and a notebook user knows what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class MrioError(ValueError):
+    """An MRIO, or an input that must line up with it, cannot be used as given."""
+
+
+class MrioFileError(MrioError):
+    """A file of an MRIO or of an inventory is missing, unreadable or malformed."""
+
+
+class ShapeError(MrioError):
+    """A table has the wrong shape (for example a non-square Z)."""
+
+
+class LabelMismatchError(MrioError):
+    """Labels that must line up (producers, final-demand columns) do not."""
+
+
+class NonFiniteError(MrioError):
+    """A table holds NaN or infinite values where numbers are required."""
+
+
+class SingularSystemError(MrioError):
+    """(I - A) cannot be inverted, or a column of A sums to 1 or more."""
+
+
+class UnknownNameError(MrioError):
+    """A name (extension, stressor, region pattern) is not in the MRIO."""
+
+
+class MrioWarning(UserWarning):
+    """The MRIO was usable after a repair, for example a recomputed total output."""
+
+
+def preview(items: Iterable[object], limit: int = 5) -> str:
+    """Show the first few items of a collection for an error message.
+
+    Parameters
+    ----------
+    items
+        Labels to show; tuples are shown as ``region/sector``.
+    limit
+        How many to show before "...".
+
+    Returns
+    -------
+    str
+        For example ``'CN/Steel', 'US/Food', ... (12 in total)``.
+    """
+    items = list(items)
+    shown = ", ".join(repr(label_text(item)) for item in items[:limit])
+    if len(items) > limit:
+        return f"{shown}, ... ({len(items)} in total)"
+    return shown
+
+
+def label_text(label: object) -> str:
+    """Write a (multi-level) label as slash-separated text, e.g. ``CN/Steel``."""
+    if isinstance(label, tuple):
+        return "/".join(str(part) for part in label)
+    return str(label)
