@@ -10,6 +10,9 @@ TEST_DATA = ROOT / "tests" / "data"
 sys.path.insert(0, str(ROOT))
 
 
+_providers = []  # Python must keep registered providers alive, or their algorithms vanish
+
+
 @pytest.fixture
 def provider(qgis_app):
     """The footprint provider, registered with the processing registry if it is not yet."""
@@ -22,6 +25,7 @@ def provider(qgis_app):
     if registered is None:
         registered = FootprintProvider()
         assert registry.addProvider(registered)
+        _providers.append(registered)
     return registered
 
 

@@ -1,0 +1,277 @@
+"""footprint:mrioaccounts: producer emissions attributed to the final demand that drives them."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+)
+
+from .. import html_report
+from ..engine.aggregation import match_regions
+from ..engine.attribution import attribute_emissions, driven_shares
+from ..engine.csv_format import read_emissions_csv
+from ..engine.results import attribution_table, footprint_by_consumer, unattributed_table
+from ..engine.stressors import select_stressor, stressor_names
+from .base import FootprintAlgorithm, engine_errors
+from .mrio_input import MRIO_HELP, load_mrio, mrio_parameter
+from .tables import write_table
+
+BREAKDOWNS = (
+    ("region", "Consumer region"),
+    ("category", "Final-demand category"),
+    ("both", "Consumer region × final-demand category"),
+)
+UNATTRIBUTED_LABEL = "UNATTRIBUTED"
+
+
+class MrioAccounts(FootprintAlgorithm):
+    NAME = "mrioaccounts"
+    DISPLAY_NAME = "MRIO footprint accounts"
+    TAGS = "footprint,MRIO,input-output,consumption-based,Leontief,emissions,CO2,pymrio,EXIOBASE"
+    HELP = (
+        "<p>Attributes the emissions of every producing region-sector of an MRIO to the final "
+        "consumers (region and final-demand category) whose demand drives them: "
+        "D = diag(e)·S, where S = (I − A)<sup>−1</sup>·Y / x is the share of each producer's "
+        "output driven by each final-demand column. (I − A) is factorized once; the Leontief "
+        "inverse is never formed. For every producer the attributed emissions add up to its "
+        "emissions; what cannot be attributed (zero output, negative or missing values) is "
+        "reported as UNATTRIBUTED with its reason, never dropped.</p>"
+    )
+
+    MRIO = "MRIO"
+    STRESSOR = "STRESSOR"
+    EMISSIONS = "EMISSIONS"
+    DOMESTIC_REGIONS = "DOMESTIC_REGIONS"
+    BREAKDOWN = "BREAKDOWN"
+    INCLUDE_DIRECT = "INCLUDE_DIRECT"
+    OUTPUT = "OUTPUT"
+    SUMMARY = "SUMMARY"
+    OUTPUT_HTML = "OUTPUT_HTML"
+    TOTAL = "TOTAL"
+    UNATTRIBUTED = "UNATTRIBUTED"
+    DOMESTIC = "DOMESTIC"
+    FOREIGN = "FOREIGN"
+
+    def initAlgorithm(self, config=None):
+        self.add_parameter(mrio_parameter(self.MRIO), MRIO_HELP)
+        self.add_parameter(
+            QgsProcessingParameterString(
+                self.STRESSOR, "Stressor (extension/stressor)", optional=True
+            ),
+            "Which extension row holds the emissions, written extension/stressor, e.g. "
+            "emissions/CO2. A stressor with several index levels may be named by its first "
+            "level when that is unique. Leave empty when the MRIO has only one stressor or "
+            "when an emissions CSV is given.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.EMISSIONS, "Emissions by producer (CSV)", extension="csv", optional=True
+            ),
+            "Instead of a stressor: a CSV with columns region, sector, emissions giving the "
+            "emissions of each producing region-sector (e.g. from a facility inventory).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterString(self.DOMESTIC_REGIONS, "Domestic regions", optional=True),
+            "Comma-separated MRIO region codes or patterns (CN-* for every code starting with "
+            "CN-) whose consumers count as domestic; all others are foreign. Leave empty to "
+            "skip the domestic/foreign split.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.BREAKDOWN,
+                "Summarize footprints by",
+                options=[label for _, label in BREAKDOWNS],
+                defaultValue=0,
+            ),
+            "The rows of the summary table: one per consumer region, per final-demand "
+            "category, or per consumer region and category.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterBoolean(
+                self.INCLUDE_DIRECT, "Include direct emissions of final demand", True
+            ),
+            "Add the emissions of final demand itself (F_Y: household heating, private cars) "
+            "to the footprint of the consumer where they occur. They are always listed in the "
+            "summary's direct column.",
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, "Attributed emissions"),
+            "One row per producing region, producing sector, consumer region and category "
+            "with the emissions that consumer drives (zero rows left out). Emissions that "
+            "cannot be attributed appear with consumer_region UNATTRIBUTED and the reason as "
+            "category, so the table adds up to the producers' emissions.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(self.SUMMARY, "Footprint summary"),
+            "One row per consumer region (or category, or both): attributed emissions, direct "
+            "emissions, footprint and its share of the total.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_HTML, "Report", "HTML files (*.html)", optional=True
+            ),
+            "A short HTML report: totals, the summary, the unattributed account, warnings.",
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.TOTAL, "Total emissions"))
+        self.addOutput(QgsProcessingOutputNumber(self.UNATTRIBUTED, "Unattributed emissions"))
+        self.addOutput(QgsProcessingOutputNumber(self.DOMESTIC, "Domestic-driven emissions"))
+        self.addOutput(QgsProcessingOutputNumber(self.FOREIGN, "Foreign-driven emissions"))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), feedback)
+        stressor = self.parameterAsString(parameters, self.STRESSOR, context).strip()
+        emissions_csv = self.parameterAsFile(parameters, self.EMISSIONS, context)
+        domestic_patterns = self.parameterAsString(parameters, self.DOMESTIC_REGIONS, context)
+        grouping, grouping_label = BREAKDOWNS[
+            self.parameterAsEnum(parameters, self.BREAKDOWN, context)
+        ]
+        include_direct = self.parameterAsBool(parameters, self.INCLUDE_DIRECT, context)
+
+        with engine_errors():
+            emissions, direct, source = self._emissions(mrio, stressor, emissions_csv)
+            feedback.pushInfo(f"Emissions: {source}")
+            consumers = mrio.final_demand_labels.get_level_values("region")
+            domestic = match_regions(consumers, domestic_patterns) if domestic_patterns else None
+            feedback.setProgress(10)
+            shares = driven_shares(mrio)
+            feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
+            feedback.setProgress(50)
+            attribution = attribute_emissions(shares, emissions, direct)
+            summary = footprint_by_consumer(attribution, grouping, include_direct)
+        unattributed = unattributed_table(attribution)
+        for row in unattributed.itertuples(index=False):
+            feedback.pushWarning(
+                f"Unattributed: {row.emissions:.6g} of {row.producing_region}/"
+                f"{row.producing_sector}: {row.reason}"
+            )
+        if feedback.isCanceled():
+            raise QgsProcessingException("Cancelled before any output was written.")
+
+        direct_total = float(attribution.direct.sum()) if include_direct else 0.0
+        totals = {
+            self.TOTAL: float(np.nansum(attribution.emissions)) + direct_total,
+            self.UNATTRIBUTED: float(attribution.unattributed.sum()),
+            self.DOMESTIC: None,
+            self.FOREIGN: None,
+        }
+        if domestic is not None:
+            driven = attribution.attributed.sum(axis=0)
+            if include_direct:
+                driven = driven + attribution.direct
+            totals[self.DOMESTIC] = float(driven[domestic].sum())
+            totals[self.FOREIGN] = float(driven[~domestic].sum())
+            if grouping != "category":
+                summary.insert(
+                    1,
+                    "consumer_type",
+                    np.where(
+                        summary["consumer_region"].isin(set(consumers[domestic])),
+                        "domestic",
+                        "foreign",
+                    ),
+                )
+
+        feedback.setProgress(60)
+        accounts = pd.concat(
+            [
+                attribution_table(attribution),
+                unattributed.rename(columns={"reason": "category"}).assign(
+                    consumer_region=UNATTRIBUTED_LABEL
+                ),
+            ],
+            ignore_index=True,
+        )
+        results = dict(totals)
+        results[self.OUTPUT] = write_table(
+            self, parameters, context, self.OUTPUT, accounts, feedback
+        )
+        feedback.setProgress(90)
+        results[self.SUMMARY] = write_table(
+            self, parameters, context, self.SUMMARY, summary, feedback
+        )
+        if feedback.isCanceled():
+            raise QgsProcessingException("Cancelled: the tables written so far are incomplete.")
+        report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
+        if report_path:
+            Path(report_path).write_text(
+                self._report(mrio, source, grouping_label, totals, summary, unattributed),
+                encoding="utf-8",
+            )
+            results[self.OUTPUT_HTML] = report_path
+        feedback.setProgress(100)
+        return results
+
+    @staticmethod
+    def _emissions(mrio, stressor, emissions_csv):
+        """Producer emissions e, direct emissions F_Y (or None) and a description of both."""
+        if emissions_csv:
+            if stressor:
+                raise QgsProcessingException(
+                    "Give either a STRESSOR or an EMISSIONS CSV, not both."
+                )
+            return read_emissions_csv(emissions_csv, mrio.producers), None, emissions_csv
+        if not stressor:
+            names = stressor_names(mrio)
+            if len(names) != 1:
+                raise QgsProcessingException(
+                    "Say which stressor holds the emissions (STRESSOR, written "
+                    f"extension/stressor). This MRIO has: {', '.join(names[:10]) or 'none'}"
+                    f"{' …' if len(names) > 10 else ''}. Or give an EMISSIONS CSV."
+                )
+            stressor = names[0]
+        account = select_stressor(mrio, stressor)
+        return (
+            account.from_producers,
+            account.from_final_demand,
+            (f"{account.name} [{account.unit}]"),
+        )
+
+    def _report(self, mrio, source, grouping_label, totals, summary, unattributed):
+        facts = pd.DataFrame(
+            {
+                "": [
+                    "MRIO",
+                    "Emissions",
+                    "Total",
+                    "Unattributed",
+                    "Domestic-driven",
+                    "Foreign-driven",
+                ],
+                "value": [
+                    mrio.name or "",
+                    source,
+                    f"{totals[self.TOTAL]:,.6g}",
+                    f"{totals[self.UNATTRIBUTED]:,.6g}",
+                    "" if totals[self.DOMESTIC] is None else f"{totals[self.DOMESTIC]:,.6g}",
+                    "" if totals[self.FOREIGN] is None else f"{totals[self.FOREIGN]:,.6g}",
+                ],
+            }
+        )
+        sections = [
+            ("Totals", html_report.table(facts)),
+            (
+                f"Footprint by {grouping_label.lower()}",
+                html_report.table(summary.sort_values("footprint", ascending=False)),
+            ),
+            (
+                "Unattributed emissions",
+                html_report.table(unattributed)
+                if len(unattributed)
+                else html_report.paragraph("None: every tonne was attributed."),
+            ),
+        ]
+        if mrio.warnings:
+            sections.append(
+                ("Warnings", "".join(html_report.paragraph(w, "warning") for w in mrio.warnings))
+            )
+        return html_report.page("MRIO footprint accounts", sections)

@@ -1,0 +1,48 @@
+"""Write pandas tables to Processing feature sinks (no-geometry tables that chain in models)."""
+
+import numpy as np
+import pandas as pd
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessingException,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+
+def table_fields(table: pd.DataFrame) -> QgsFields:
+    """QGIS fields for a table's columns: integers, reals, and text for everything else."""
+    fields = QgsFields()
+    for name, dtype in table.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+            fields.append(QgsField(str(name), QVariant.LongLong))
+        elif pd.api.types.is_float_dtype(dtype):
+            fields.append(QgsField(str(name), QVariant.Double))
+        else:
+            fields.append(QgsField(str(name), QVariant.String))
+    return fields
+
+
+def write_table(algorithm, parameters, context, key, table: pd.DataFrame, feedback) -> str:
+    """Write ``table`` row by row to the sink ``key``; return the sink's destination id."""
+    sink, dest_id = algorithm.parameterAsSink(
+        parameters, key, context, table_fields(table), QgsWkbTypes.NoGeometry
+    )
+    if sink is None:
+        raise QgsProcessingException(algorithm.invalidSinkError(parameters, key))
+    columns = [
+        column.astype(object).where(column.notna(), None).tolist()
+        if not pd.api.types.is_float_dtype(column)
+        else [None if np.isnan(value) else float(value) for value in column]
+        for _, column in table.items()
+    ]
+    for row in zip(*columns):
+        if feedback.isCanceled():
+            break
+        feature = QgsFeature()
+        feature.setAttributes(list(row))
+        sink.addFeature(feature, QgsFeatureSink.FastInsert)
+    return dest_id

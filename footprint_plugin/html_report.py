@@ -1,0 +1,52 @@
+"""Small, dependency-free HTML pages for Processing's results viewer and a browser."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import pandas as pd
+
+STYLE = """
+body { font-family: sans-serif; margin: 1.5em; color: #222; max-width: 60em; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.5em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.6em; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f2f2f2; }
+.note { color: #555; font-size: 0.9em; }
+.warning { color: #8a4b00; }
+"""
+
+
+def table(frame: pd.DataFrame, digits: int = 4) -> str:
+    """An HTML table of ``frame``; numbers right-aligned, reals with ``digits`` significant."""
+    header = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = []
+        for value in values:
+            if isinstance(value, float):
+                cells.append(f'<td class="number">{value:,.{digits}g}</td>')
+            elif isinstance(value, int):
+                cells.append(f'<td class="number">{value:,}</td>')
+            else:
+                cells.append(f"<td>{html.escape(str(value))}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><tr>{header}</tr>{''.join(rows)}</table>"
+
+
+def paragraph(text: str, css_class: str = "") -> str:
+    """A paragraph of escaped text."""
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f"<p{attribute}>{html.escape(text)}</p>"
+
+
+def page(title: str, sections: Iterable[tuple[str, str]]) -> str:
+    """A whole page: ``sections`` are (heading, HTML body) pairs."""
+    body = "".join(f"<h2>{html.escape(heading)}</h2>{content}" for heading, content in sections)
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body><h1>{html.escape(title)}</h1>{body}</body></html>"
+    )
