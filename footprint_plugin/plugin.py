@@ -1,6 +1,6 @@
 """The QGIS plugin class: registers the Processing provider and a Plugins menu entry."""
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -32,6 +32,13 @@ class FootprintPlugin:
         )
         action.setToolTip("Open the Processing Toolbox filtered to the Carbon footprint provider")
         action.triggered.connect(self.show_toolbox)
+        self.add_menu_action(action)
+        demo = QAction("Load demo data (synthetic inventory and MRIO)", self.iface.mainWindow())
+        demo.setToolTip("Add the demo layers (real geography of China, SYNTHETIC emissions)")
+        demo.triggered.connect(self.load_demo_data)
+        self.add_menu_action(demo)
+
+    def add_menu_action(self, action):
         self.iface.addPluginToMenu(MENU, action)
         self.actions.append(action)
 
@@ -43,6 +50,20 @@ class FootprintPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+
+    def load_demo_data(self):
+        """Add the demo layers to the project, in a group of their own."""
+        from .demo_layers import DEMO_DIR, demo_layers
+
+        project = QgsProject.instance()
+        group = project.layerTreeRoot().insertGroup(0, "Carbon footprint demo")
+        for layer in demo_layers():
+            project.addMapLayer(layer, False)
+            group.addLayer(layer)
+        self.iface.messageBar().pushInfo(
+            "Carbon Footprint Hotspots",
+            f"Demo layers added. The MRIO and concordance for the algorithms are in {DEMO_DIR}.",
+        )
 
     def show_toolbox(self):
         """Show the Processing Toolbox with its search set to this provider's algorithms."""

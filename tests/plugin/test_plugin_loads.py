@@ -12,6 +12,13 @@ class StubInterface:
 
     def __init__(self):
         self.menus = {}
+        self.messages = []
+
+    def messageBar(self):
+        return self
+
+    def pushInfo(self, title, text):
+        self.messages.append(text)
 
     def mainWindow(self):
         return None
@@ -46,7 +53,10 @@ def test_init_gui_adds_provider_and_menu_then_unload_removes_both(unregistered):
     plugin.initGui()
     assert len(registered_footprint_providers()) == 1
     assert QgsApplication.processingRegistry().providerById("footprint") is plugin.provider
-    assert [action.text() for action in iface.menus[MENU]] == ["Carbon footprint algorithms…"]
+    assert [action.text() for action in iface.menus[MENU]] == [
+        "Carbon footprint algorithms…",
+        "Load demo data (synthetic inventory and MRIO)",
+    ]
 
     plugin.unload()
     assert iface.menus == {}
