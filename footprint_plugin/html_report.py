@@ -19,15 +19,20 @@ th { background: #f2f2f2; }
 """
 
 
+def number(value: float, digits: int = 4) -> str:
+    """Large amounts in whole units with thousands separators, small ones to ``digits``."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.{digits}g}"
+
+
 def table(frame: pd.DataFrame, digits: int = 4) -> str:
-    """An HTML table of ``frame``; numbers right-aligned, reals with ``digits`` significant."""
+    """An HTML table of ``frame``; numbers right-aligned and formatted by :func:`number`."""
     header = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
     rows = []
     for values in frame.itertuples(index=False):
         cells = []
         for value in values:
             if isinstance(value, float):
-                cells.append(f'<td class="number">{value:,.{digits}g}</td>')
+                cells.append(f'<td class="number">{number(value, digits)}</td>')
             elif isinstance(value, int):
                 cells.append(f'<td class="number">{value:,}</td>')
             else:

@@ -250,10 +250,14 @@ class MrioAccounts(FootprintAlgorithm):
                 "value": [
                     mrio.name or "",
                     source,
-                    f"{totals[self.TOTAL]:,.6g}",
-                    f"{totals[self.UNATTRIBUTED]:,.6g}",
-                    "" if totals[self.DOMESTIC] is None else f"{totals[self.DOMESTIC]:,.6g}",
-                    "" if totals[self.FOREIGN] is None else f"{totals[self.FOREIGN]:,.6g}",
+                    html_report.number(totals[self.TOTAL]),
+                    html_report.number(totals[self.UNATTRIBUTED]),
+                    ""
+                    if totals[self.DOMESTIC] is None
+                    else html_report.number(totals[self.DOMESTIC]),
+                    ""
+                    if totals[self.FOREIGN] is None
+                    else html_report.number(totals[self.FOREIGN]),
                 ],
             }
         )
