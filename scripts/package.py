@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache"}
 SKIPPED_SUFFIXES = {".pyc", ".pyo"}
+SKIPPED_ENDINGS = (".aux.xml",)  # GDAL statistics caches that QGIS may leave beside a raster
 
 
 def packaged_files(config: configparser.ConfigParser, source: Path) -> list[Path]:
@@ -28,7 +29,9 @@ def packaged_files(config: configparser.ConfigParser, source: Path) -> list[Path
     kept = {
         path.relative_to(source)
         for path in found
-        if not SKIPPED_PARTS.intersection(path.parts) and path.suffix not in SKIPPED_SUFFIXES
+        if not SKIPPED_PARTS.intersection(path.parts)
+        and path.suffix not in SKIPPED_SUFFIXES
+        and not path.name.endswith(SKIPPED_ENDINGS)
     }
     missing = [str(path) for path in kept if not (source / path).exists()]
     if missing:

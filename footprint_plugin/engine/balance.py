@@ -25,21 +25,22 @@ def balance_table(
     pandas.DataFrame
         Columns ``account`` (``inventory``, ``attributed``, ``unattributed``), ``item`` (band
         name or reason), ``description``, ``sources`` (number of sources involved),
-        ``amount`` and ``share`` (of the inventory total).
+        ``amount`` and ``share`` (of the inventory total). Every reason has a row, with 0
+        sources and amount when it does not occur.
     """
     inventory_total = float(emissions.amount.sum())
     attributed_sources = np.unique(rows.source[rows.attributed]).size
-    records = [("inventory", "all sources", "sum of the emission field", emissions.amount.size)]
+    records = [("inventory", "all sources", "sum of the inventory", emissions.amount.size)]
     amounts = [inventory_total]
     for name, description, total in zip(bands.names, bands.descriptions, band_totals):
         records.append(("attributed", name, description, attributed_sources))
         amounts.append(float(total))
-    for reason, text in REASONS.items():
+    for reason, text in REASONS.items():  # every reason, 0 where none: a stable table
         chosen = rows.reason == reason
-        if chosen.any():
-            sources = np.unique(rows.source[chosen]).size
-            records.append(("unattributed", reason.name.lower(), text, sources))
-            amounts.append(float(rows.emission[chosen].sum()))
+        records.append(
+            ("unattributed", reason.name.lower(), text, np.unique(rows.source[chosen]).size)
+        )
+        amounts.append(float(rows.emission[chosen].sum()))
     table = pd.DataFrame(records, columns=["account", "item", "description", "sources"])
     table["amount"] = amounts
     table["share"] = table["amount"] / inventory_total if inventory_total else np.nan

@@ -9,7 +9,6 @@ per-producer shares are ``shares_by_band = S @ G`` and every band is linear in t
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import pandas as pd
 
 from .aggregation import sum_by
 from .errors import MrioFileError, UnknownNameError, preview
+from .inventory import read_csv_rows
 
 TOTAL, DOMESTIC, FOREIGN = 0, 1, 2
 """Positions of the three summary bands."""
@@ -157,18 +157,14 @@ def read_consumer_groups(path: str | Path) -> dict[str, str]:
         If the file is missing, lacks a column, has empty cells or lists a region twice.
     """
     path = Path(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as error:
-        raise MrioFileError(f"CONSUMER_GROUPS {path} cannot be read ({error}).") from error
-    columns = {name.strip().lower(): name for name in (rows[0].keys() if rows else [])}
+    rows, header = read_csv_rows(path, "CONSUMER_GROUPS")
+    columns = {name.strip().lower(): name for name in header}
     missing = [column for column in GROUP_COLUMNS if column not in columns]
     if missing or not rows:
         raise MrioFileError(
-            f"CONSUMER_GROUPS {path} must be a CSV with a header row and the columns "
-            f"{', '.join(GROUP_COLUMNS)} (one row per MRIO region); missing: "
-            f"{', '.join(missing) or 'rows'}."
+            f"CONSUMER_GROUPS {path} must be a CSV with a header row with the columns "
+            f"{', '.join(GROUP_COLUMNS)} and one row per MRIO region; "
+            f"{'missing: ' + ', '.join(missing) if missing else 'it has no rows'}."
         )
     groups: dict[str, str] = {}
     for line, row in enumerate(rows, start=2):

@@ -242,6 +242,32 @@ class GridSpec:
         cols = np.where(inside, col, -1).astype(np.int64)
         return rows, cols, inside
 
+    def cell_range(
+        self, x_min: float, y_min: float, x_max: float, y_max: float
+    ) -> tuple[int, int, int, int] | None:
+        """Rows and columns of the cells a closed box touches, clipped to the grid.
+
+        For cutting a line or polygon by the cells it may cover (its bounding box).
+
+        Returns
+        -------
+        first_row, last_row, first_col, last_col
+            Inclusive ranges, or None if the box misses the grid.
+        """
+        first_col = max(int(_column(np.float64(x_min), self.x_min, self.cell_size)), 0)
+        last_col = min(int(_column(np.float64(x_max), self.x_min, self.cell_size)), self.n_cols - 1)
+        first_row = max(int(_row(np.float64(y_max), self.y_max, self.cell_size)), 0)
+        last_row = min(int(_row(np.float64(y_min), self.y_max, self.cell_size)), self.n_rows - 1)
+        if first_col > last_col or first_row > last_row:
+            return None
+        return first_row, last_row, first_col, last_col
+
+    def cell_box(self, row: int, col: int) -> tuple[float, float, float, float]:
+        """(x_min, y_min, x_max, y_max) of one cell."""
+        left = self.x_min + col * self.cell_size
+        top = self.y_max - row * self.cell_size
+        return (left, top - self.cell_size, left + self.cell_size, top)
+
     def flat_index(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Row-major cell number ``row * n_cols + col`` (int64) of cells inside the grid."""
         return np.asarray(rows, dtype=np.int64) * self.n_cols + np.asarray(cols, dtype=np.int64)

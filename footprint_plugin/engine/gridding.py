@@ -33,6 +33,9 @@ UNATTRIBUTED = -1
 DEFAULT_NODATA = -9999.0
 """Raster value of cells outside the mapped territory."""
 
+DENSE_CELLS_PER_ROW = 4
+"""Occupied cells are found by counting when the grid has at most this many cells per row."""
+
 DEFAULT_BLOCK_BYTES = 64 * 2**20
 """Size of a raster block when the caller does not choose the number of rows."""
 
@@ -74,7 +77,11 @@ def _as_emission_array(emission: np.ndarray) -> np.ndarray:
 
 
 def aggregate_sources_to_cells(
-    cell: np.ndarray, producer: np.ndarray, emission: np.ndarray, n_producers: int
+    cell: np.ndarray,
+    producer: np.ndarray,
+    emission: np.ndarray,
+    n_producers: int,
+    n_cells: int | None = None,
 ) -> tuple[np.ndarray, sparse.csr_matrix]:
     """Sum emissions by (cell, producing region-sector).
 
@@ -92,6 +99,9 @@ def aggregate_sources_to_cells(
         float64 emission of each row.
     n_producers
         Number of producing region-sectors (rows of the driven-share matrix).
+    n_cells
+        Number of cells of the grid, if known: when the grid is not much larger than the
+        number of rows, occupied cells are found by counting (linear time) instead of sorting.
 
     Returns
     -------
@@ -101,7 +111,13 @@ def aggregate_sources_to_cells(
         k x n_producers CSR matrix, float64: entry (j, p) is the emission of producer p in
         cell ``occupied_cells[j]``.
     """
-    occupied_cells, cell_row = np.unique(cell, return_inverse=True)
+    if n_cells is not None and n_cells <= DENSE_CELLS_PER_ROW * max(cell.size, 1):
+        occupied_cells = np.flatnonzero(np.bincount(cell, minlength=n_cells))
+        row_of_cell = np.zeros(n_cells, dtype=np.int64)
+        row_of_cell[occupied_cells] = np.arange(occupied_cells.size)
+        cell_row = row_of_cell[cell]
+    else:
+        occupied_cells, cell_row = np.unique(cell, return_inverse=True)
     emission_by_cell_producer = sparse.coo_matrix(
         (emission, (cell_row.ravel(), producer)),
         shape=(occupied_cells.size, n_producers),
@@ -287,7 +303,11 @@ def grid_footprint(
         mapped_producer, weights=mapped_emission, minlength=n_producers
     ).astype(np.float64)  # bincount of an empty array returns int64 zeros
     occupied_cells, emission_by_cell_producer = aggregate_sources_to_cells(
-        grid.flat_index(rows[mapped], cols[mapped]), mapped_producer, mapped_emission, n_producers
+        grid.flat_index(rows[mapped], cols[mapped]),
+        mapped_producer,
+        mapped_emission,
+        n_producers,
+        grid.cell_count,
     )
     return GriddedFootprint(
         grid=grid,

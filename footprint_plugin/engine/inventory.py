@@ -84,18 +84,14 @@ def read_concordance(path: str | Path, mrio_sectors: Sequence[str]) -> Concordan
         An MRIO sector that the MRIO does not have.
     """
     path = Path(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as error:
-        raise MrioFileError(f"CONCORDANCE {path} cannot be read ({error}).") from error
-    columns = {name.strip().lower(): name for name in (rows[0].keys() if rows else [])}
+    rows, header = read_csv_rows(path, "CONCORDANCE")
+    columns = {name.strip().lower(): name for name in header}
     missing = [column for column in CONCORDANCE_COLUMNS[:2] if column not in columns]
     if missing or not rows:
         raise MrioFileError(
-            f"CONCORDANCE {path} must be a CSV with a header row and the columns "
-            f"inventory_sector, mrio_sector and optionally weight; missing: "
-            f"{', '.join(missing) or 'rows'}."
+            f"CONCORDANCE {path} must be a CSV with a header row with the columns "
+            f"inventory_sector, mrio_sector and optionally weight, and one row per pair; "
+            f"{'missing: ' + ', '.join(missing) if missing else 'it has no rows'}."
         )
     inventory, mrio, weight = [], [], []
     for line, row in enumerate(rows, start=2):
@@ -140,6 +136,22 @@ def read_concordance(path: str | Path, mrio_sectors: Sequence[str]) -> Concordan
     )
 
 
+def read_csv_rows(path: Path, what: str) -> tuple[list[dict], list[str]]:
+    """Rows (dicts) and header of a small UTF-8 CSV (a byte-order mark is fine).
+
+    Raises
+    ------
+    MrioFileError
+        If the file cannot be read.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            return list(reader), list(reader.fieldnames or [])
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise MrioFileError(f"{what} {path} cannot be read ({error}).") from error
+
+
 @dataclass(frozen=True, eq=False)
 class Emissions:
     """Emission values of the sources, parsed.
@@ -161,18 +173,23 @@ class Emissions:
     negative: int
 
 
-def parse_emissions(values: Sequence[object]) -> Emissions:
-    """Parse emission values: numbers are used, None and NaN are null, other values not numeric.
+def _is_value(value: object) -> bool:
+    """Whether a cell holds a value: text or a number (not None, NaN or another object,
+    such as the NULL that PyQGIS gives for empty attributes)."""
+    return isinstance(value, (str, int, float, np.number)) and value == value
 
-    Strings holding numbers (``"12.5"``) are read as numbers.
+
+def parse_emissions(values: Sequence[object]) -> Emissions:
+    """Parse emission values: numbers are used; None, NaN and objects that are neither text nor
+    numbers are null; other text is not numeric. Text holding a number (``"12.5"``) counts.
     """
     try:
-        numbers = np.array(values, dtype=np.float64)  # fast path: numbers and None only
+        numbers = np.array(values, dtype=np.float64)  # fast path: numbers (and None)
         null = np.isnan(numbers)
     except (TypeError, ValueError):
-        series = pd.Series(np.asarray(values, dtype=object), dtype=object)
-        null = series.isna().to_numpy()
-        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+        null = ~np.fromiter(map(_is_value, values), dtype=bool, count=len(values))
+        cleaned = pd.Series(np.where(null, None, np.asarray(values, dtype=object)), dtype=object)
+        numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=np.float64)
     finite = np.isfinite(numbers)
     negative = finite & (numbers < 0)
     return Emissions(
@@ -212,13 +229,14 @@ class InventoryRows:
         return self.reason == Reason.ATTRIBUTED
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of labels (-1 for None, NaN or blank) and the distinct labels as text.
+def label_codes(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of labels and the distinct labels as text; -1 where there is no label.
 
-    Labels are compared as trimmed text, so ``"CN-BJ "`` and ``"CN-BJ"`` are one label.
+    Labels are compared as trimmed text, so ``"CN-BJ "`` and ``"CN-BJ"`` are one label. None,
+    NaN, blanks and objects that are neither text nor numbers (PyQGIS's NULL) are no label.
     """
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    text = [str(label).strip() or None for label in uniques]
+    text = [str(label).strip() or None if _is_value(label) else None for label in uniques]
     text_codes, text_uniques = pd.factorize(np.asarray(text, dtype=object))
     return np.append(text_codes, -1)[codes].astype(np.int64), np.asarray(text_uniques, dtype=object)
 
@@ -229,6 +247,7 @@ def inventory_rows(
     part_source: np.ndarray,
     part_fraction: np.ndarray,
     part_region: np.ndarray,
+    region_labels: Sequence[str],
     part_located: np.ndarray,
     part_inside: np.ndarray,
     concordance: Concordance,
@@ -245,8 +264,9 @@ def inventory_rows(
         (n,) inventory sector code of each source (text; None or blank for none).
     part_source, part_fraction
         (k,) source of each part and its share of the source (a source's fractions sum to 1).
-    part_region
-        (k,) producing region code of each part (None where it lies in no region).
+    part_region, region_labels
+        (k,) producing region of each part, as a position in ``region_labels`` (region codes
+        as the MRIO labels regions), -1 where it lies in no region.
     part_located
         (k,) False for parts of sources without a usable geometry.
     part_inside
@@ -256,8 +276,8 @@ def inventory_rows(
     producers, zero_output
         The MRIO's (region, sector) producers and its mask of zero-output producers.
     """
-    sector_code, sector_labels = _codes(np.asarray(sector, dtype=object))
-    region_code, region_labels = _codes(np.asarray(part_region, dtype=object))
+    sector_code, sector_labels = label_codes(sector)
+    region_labels = np.asarray([str(label) for label in region_labels], dtype=object)
 
     # Concordance entries of every distinct sector label, as (first entry, count) into arrays.
     matched: dict[str, list[int]] = {}
@@ -280,18 +300,16 @@ def inventory_rows(
     entry = entry_flat[entry] if entry_flat.size else entry
     weight = np.where(has_entry, concordance.weight[entry], 1.0)
 
-    # Producer of each row: distinct (region, concordance entry) pairs looked up in the MRIO.
-    row_region = region_code[part]
-    producer = np.full(part.size, -1, dtype=np.int64)
+    # Producer of every (region label, concordance entry) pair, then of each row by lookup.
+    pair_region = np.repeat(region_labels.astype(str), len(concordance.mrio_sector))
+    pair_sector = np.tile(concordance.mrio_sector.astype(str), len(region_labels))
+    producer_of_pair = producers.get_indexer(pd.MultiIndex.from_arrays([pair_region, pair_sector]))
+    row_region = np.asarray(part_region, dtype=np.int64)[part]
     lookup = has_entry & (row_region >= 0)
-    if lookup.any():
-        pairs, pair_of_row = np.unique(
-            np.stack([row_region[lookup], entry[lookup]]), axis=1, return_inverse=True
-        )
-        keys = pd.MultiIndex.from_arrays(
-            [region_labels[pairs[0]].astype(str), concordance.mrio_sector[pairs[1]].astype(str)]
-        )
-        producer[lookup] = producers.get_indexer(keys)[pair_of_row.reshape(-1)]
+    producer = np.full(part.size, -1, dtype=np.int64)
+    producer[lookup] = producer_of_pair[
+        row_region[lookup] * len(concordance.mrio_sector) + entry[lookup]
+    ]
     found = producer >= 0
     zero = np.zeros(part.size, dtype=bool)
     zero[found] = np.asarray(zero_output, dtype=bool)[producer[found]]
@@ -323,7 +341,8 @@ def check_region_codes(region_codes: Sequence[str], mrio_regions: Sequence[str],
     UnknownNameError
         Listing a few codes of each side.
     """
-    codes = sorted({str(code) for code in region_codes if code is not None})
+    distinct = pd.unique(np.asarray(region_codes, dtype=object))
+    codes = sorted({str(code) for code in distinct if code is not None})
     regions = list(dict.fromkeys(str(region) for region in mrio_regions))
     if not set(codes) & set(regions):
         raise UnknownNameError(

@@ -278,3 +278,14 @@ def test_invalid_block_rows_is_rejected_at_once():
     )
     with pytest.raises(ValueError, match="block_rows must be at least 1"):
         footprint.blocks(0)
+
+
+def test_aggregation_by_counting_matches_aggregation_by_sorting():
+    rng = np.random.default_rng(7)
+    cell = rng.integers(0, 500, 2000)
+    producer = rng.integers(0, 6, 2000)
+    emission = rng.lognormal(0.0, 1.0, 2000)
+    sorted_cells, sorted_matrix = aggregate_sources_to_cells(cell, producer, emission, 6)
+    counted_cells, counted_matrix = aggregate_sources_to_cells(cell, producer, emission, 6, 500)
+    np.testing.assert_array_equal(sorted_cells, counted_cells)
+    np.testing.assert_allclose(sorted_matrix.toarray(), counted_matrix.toarray(), rtol=1e-15)

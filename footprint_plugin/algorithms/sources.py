@@ -1,0 +1,341 @@
+"""Emission sources read from QGIS into arrays: attributes, and parts placed on the grid.
+
+A source is one feature (or one raster cell). Its location becomes one or more parts, each
+with a fraction of the source's emission, a point in the grid's CRS and a producing region:
+
+- a point is one part (a multipoint: one part per point, equal fractions), placed in a region
+  later, for all points at once (:meth:`.regions.RegionSet.locate`);
+- a line or polygon is cut by the regions and by the grid cells (QGIS geometry operations,
+  one feature at a time); each piece is a part at its cell's centre, weighted by its length
+  or area. What lies in no region or off the grid stays a part too, so nothing is lost.
+
+Reading the features is the only per-feature Python; single-point layers take a fast path.
+"""
+
+import gc
+from array import array
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain, islice
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsPointXY,
+    QgsRectangle,
+    QgsWkbTypes,
+)
+
+from ..engine.grid import GridSpec
+from ..engine.lines import segments_by_cell
+from .coordinates import coordinate_sequences, plain_geometry, transform_xy
+
+CHUNK = 50_000
+"""Features read between two progress reports and cancellation checks."""
+
+TO_LOCATE = -2
+"""Region position of a point part not yet placed in a region."""
+
+NO_REGION = -1
+"""Region position of a part in no region."""
+
+REMAINDER_TOLERANCE = 1e-9
+"""Share below which the rest of a cut geometry (rounding) is not kept as a part."""
+
+_NO_POINT = QgsPointXY(float("nan"), float("nan"))
+
+
+@dataclass
+class SourceParts:
+    """Sources (attributes) and their parts (locations) as arrays, in the grid's CRS.
+
+    Attributes
+    ----------
+    feature_ids
+        (n,) id of each source's feature (or raster cell number).
+    emission_values, sectors, region_values
+        (n,) emission value, sector code and region field value of each source, as read
+        (PyQGIS NULL for empty cells; ``region_values`` is None when regions come from
+        polygons).
+    part_source, part_fraction
+        (k,) source of each part and its share of the source's emission.
+    part_x, part_y
+        (k,) a point of each part in the grid's CRS (NaN for a part off the grid or without a
+        location).
+    part_region
+        (k,) position of the part's region in the RegionSet, -1 for none, -2 not yet placed.
+    part_located
+        (k,) False for parts of sources without a usable geometry.
+    """
+
+    feature_ids: np.ndarray
+    emission_values: list
+    sectors: list
+    region_values: list
+    part_source: np.ndarray
+    part_fraction: np.ndarray
+    part_x: np.ndarray
+    part_y: np.ndarray
+    part_region: np.ndarray
+    part_located: np.ndarray
+
+    @property
+    def n_sources(self) -> int:
+        return len(self.feature_ids)
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector while millions of small objects are made.
+
+    Reading a million features creates millions of wrappers and lists; generation scans
+    triggered by their allocation would cost more than the reading itself.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _PartList:
+    """Parts collected feature by feature (lines, polygons, multipoints), or of points."""
+
+    def __init__(self):
+        self.source, self.fraction, self.x, self.y = [], [], [], []
+        self.region, self.located = [], []
+
+    @classmethod
+    def of_points(cls, x: np.ndarray, y: np.ndarray):
+        """One whole part per point, to be placed in a region later (arrays, not lists)."""
+        parts = cls()
+        parts.x, parts.y = x, y
+        parts.source = np.arange(x.size)
+        parts.fraction = np.ones(x.size)
+        parts.region = np.full(x.size, TO_LOCATE)
+        parts.located = np.isfinite(x) & np.isfinite(y)
+        return parts
+
+    def add(self, source, fractions, xs, ys, regions, located=True):
+        count = len(fractions)
+        self.source.extend([source] * count)
+        self.fraction.extend(fractions)
+        self.x.extend(xs)
+        self.y.extend(ys)
+        self.region.extend(regions)
+        self.located.extend([located] * count)
+
+
+def _measure_of(geometry_type):
+    """Size of a piece: length for lines, area for polygons."""
+    if geometry_type == QgsWkbTypes.LineGeometry:
+        return QgsGeometry.length
+    return QgsGeometry.area
+
+
+def split_by_cells(piece: QgsGeometry, grid: GridSpec, measure) -> list:
+    """Cut a polygon by the grid's cells: (cell centre x, y, area) of each cut.
+
+    Column strips are cut first, then cells within a strip, so each cut works on a small
+    geometry. Parts of the piece off the grid are left out (the caller keeps the rest).
+    """
+    box = piece.boundingBox()
+    cells = grid.cell_range(box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
+    if cells is None:
+        return []
+    first_row, last_row, first_col, last_col = cells
+    top = grid.cell_box(first_row, first_col)[3]
+    bottom = grid.cell_box(last_row, first_col)[1]
+    cuts = []
+    for col in range(first_col, last_col + 1):
+        left, _, right, _ = grid.cell_box(first_row, col)
+        strip = piece.clipped(QgsRectangle(left, bottom, right, top))
+        if strip.isEmpty():
+            continue
+        strip_box = strip.boundingBox()
+        rows = grid.cell_range(left, strip_box.yMinimum(), left, strip_box.yMaximum())
+        if rows is None:
+            continue
+        for row in range(max(rows[0], first_row), min(rows[1], last_row) + 1):
+            x_min, y_min, x_max, y_max = grid.cell_box(row, col)
+            amount = measure(strip.clipped(QgsRectangle(x_min, y_min, x_max, y_max)))
+            if amount > 0:
+                cuts.append(((x_min + x_max) / 2, (y_min + y_max) / 2, amount))
+    return cuts
+
+
+def line_cuts(line: QgsGeometry, grid: GridSpec) -> list:
+    """Cut a 2-D line geometry at cell edges: (midpoint x, y, length) of each piece."""
+    lines = [vertices for kind, vertices in coordinate_sequences(line) if kind == "line"]
+    if not lines:
+        return []
+    starts = np.concatenate([vertices[:-1] for vertices in lines])
+    stops = np.concatenate([vertices[1:] for vertices in lines])
+    x, y, length, _ = segments_by_cell(grid, starts[:, 0], starts[:, 1], stops[:, 0], stops[:, 1])
+    return list(zip(x.tolist(), y.tolist(), length.tolist()))
+
+
+def _cut_feature(geometry, geometry_type, grid, regions) -> list:
+    """Parts of a transformed line or polygon: (share, x, y, region position) tuples.
+
+    What lies off the grid (x = y = NaN, or a point outside it) or outside every region
+    (region -1) is a part too, so the shares add up to 1 (to rounding).
+    """
+    measure = _measure_of(geometry_type)
+    whole = [(NO_REGION, geometry, 1.0)]
+    pieces = whole if regions is None else regions.split(geometry, measure)
+    in_regions = sum(share for _, _, share in pieces)
+    parts = []
+    if 1.0 - in_regions > REMAINDER_TOLERANCE:
+        parts.append((1.0 - in_regions, np.nan, np.nan, NO_REGION))
+    for region, piece, share in pieces:
+        size = measure(piece)
+        if not size > 0:
+            continue
+        if geometry_type == QgsWkbTypes.LineGeometry:
+            cuts = line_cuts(piece, grid)  # lengths add up, off-grid pieces included
+        else:
+            cuts = split_by_cells(piece, grid, measure)
+            off_grid = size - sum(cut[2] for cut in cuts)
+            if off_grid > REMAINDER_TOLERANCE * size:
+                cuts.append((np.nan, np.nan, off_grid))
+        parts += [(share * amount / size, x, y, region) for x, y, amount in cuts]
+    return parts
+
+
+def _chunks(features, feedback, count, progress):
+    """Lazy chunks of features, with progress and cancellation between chunks."""
+    start, stop = progress
+    done = 0
+    while not feedback.isCanceled():
+        chunk = islice(features, CHUNK)
+        first = next(chunk, None)
+        if first is None:
+            return
+        yield chain((first,), chunk)
+        done += CHUNK
+        if count > 0:
+            feedback.setProgress(start + (stop - start) * min(done / count, 1.0))
+
+
+def read_vector_sources(
+    source,
+    field_names: list,
+    grid: GridSpec,
+    regions,
+    target_crs,
+    context,
+    feedback,
+    progress=(10, 60),
+) -> SourceParts:
+    """Read emission sources from a feature source into :class:`SourceParts`.
+
+    Parameters
+    ----------
+    source
+        A QgsFeatureSource (points, lines or polygons).
+    field_names
+        [emission field, sector field, region field or None].
+    grid
+        The output grid (lines and polygons are cut by its cells).
+    regions
+        The RegionSet placing parts in regions, or None when the region field does.
+    target_crs, context
+        The grid's CRS and the Processing context (for the transform).
+    feedback, progress
+        Processing feedback and the progress range this step covers.
+    """
+    emission_field, sector_field, region_field = field_names
+    wanted = [name for name in (emission_field, sector_field, region_field) if name]
+    indices = [source.fields().lookupField(name) for name in wanted]
+    request = QgsFeatureRequest().setSubsetOfAttributes(indices)
+    transform = QgsCoordinateTransform(source.sourceCrs(), target_crs, context.transformContext())
+    features = iter(source.getFeatures(request))
+    chunks = _chunks(features, feedback, source.featureCount(), progress)
+    single_points = QgsWkbTypes.flatType(source.wkbType()) == QgsWkbTypes.Point
+    with gc_paused():
+        if single_points:
+            ids, rows, parts = _read_points(chunks, transform)
+        else:
+            ids, rows, parts = _read_shapes(chunks, transform, grid, regions)
+        columns = [[row[index] for row in rows] for index in indices]
+        del rows
+    return SourceParts(
+        feature_ids=np.asarray(ids, dtype=np.int64),
+        emission_values=columns[0],
+        sectors=columns[1],
+        region_values=columns[2] if region_field else None,
+        part_source=np.asarray(parts.source, dtype=np.int64),
+        part_fraction=np.asarray(parts.fraction, dtype=np.float64),
+        part_x=np.asarray(parts.x, dtype=np.float64),
+        part_y=np.asarray(parts.y, dtype=np.float64),
+        part_region=np.asarray(parts.region, dtype=np.int64),
+        part_located=np.asarray(parts.located, dtype=bool),
+    )
+
+
+def _read_points(chunks, transform):
+    """Ids, attribute rows and parts of a single-point layer (the fast path)."""
+    ids, xs, ys, rows = array("q"), array("d"), array("d"), []
+    for chunk in chunks:
+        for feature in chunk:
+            try:
+                point = feature.geometry().asPoint()
+            except (ValueError, TypeError):  # null geometry
+                point = _NO_POINT
+            xs.append(point.x())
+            ys.append(point.y())
+            rows.append(feature.attributes())
+            ids.append(feature.id())
+    x, y = transform_xy(np.frombuffer(xs), np.frombuffer(ys), transform)
+    return np.frombuffer(ids, dtype=np.int64), rows, _PartList.of_points(x, y)
+
+
+def _read_shapes(chunks, transform, grid, regions):
+    """Ids, attribute rows and parts of a layer of lines, polygons or multipoints."""
+    ids, rows, parts = [], [], _PartList()
+    for chunk in chunks:
+        for feature in chunk:
+            source = len(ids)
+            ids.append(feature.id())
+            rows.append(feature.attributes())
+            found = _feature_parts(feature.geometry(), transform, grid, regions)
+            if found is None:
+                parts.add(source, [1.0], [np.nan], [np.nan], [NO_REGION], located=False)
+            else:
+                parts.add(source, *found)
+    return ids, rows, parts
+
+
+def _feature_parts(geometry, transform, grid, regions):
+    """(shares, xs, ys, regions) of one feature's parts; None without a usable geometry
+    (null, empty, or not transformable to the grid's or the regions' CRS)."""
+    if geometry.isEmpty():
+        return None
+    try:
+        geometry = plain_geometry(geometry)
+        geometry.transform(transform)
+        geometry_type = geometry.type()
+        if geometry_type == QgsWkbTypes.PointGeometry:
+            points = list(geometry.vertices())
+            share = 1.0 / len(points)
+            return (
+                [share] * len(points),
+                [point.x() for point in points],
+                [point.y() for point in points],
+                [TO_LOCATE] * len(points),
+            )
+        cut = _cut_feature(geometry, geometry_type, grid, regions)
+    except QgsCsException:
+        return None
+    total = sum(part[0] for part in cut)
+    if not total > 0:  # zero length or area: a point at its centroid
+        centre = geometry.centroid().asPoint()
+        return [1.0], [centre.x()], [centre.y()], [TO_LOCATE]
+    shares, xs, ys, region_of_part = zip(*cut)
+    return [share / total for share in shares], xs, ys, region_of_part
