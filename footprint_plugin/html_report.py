@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 STYLE = """
@@ -55,3 +57,45 @@ def page(title: str, sections: Iterable[tuple[str, str]]) -> str:
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>"
     )
+
+
+def concentration_curve_svg(
+    area_share: Sequence[float],
+    footprint_share: Sequence[float],
+    hotspot_area_share: float,
+    level: float,
+) -> str:
+    """Inline SVG of a concentration (Lorenz) curve, with the hotspot level marked.
+
+    Shares are fractions (0 to 1): cumulative area share and cumulative footprint share of the
+    cells ranked from the highest footprint down; ``hotspot_area_share`` holds ``level``.
+    """
+    from matplotlib.figure import Figure  # imported here: only reports need matplotlib
+
+    figure = Figure(figsize=(5.5, 4.2))
+    axes = figure.add_subplot()
+    x = 100.0 * np.asarray(area_share, dtype=float)
+    y = 100.0 * np.asarray(footprint_share, dtype=float)
+    axes.plot([0, 100], [0, 100], linestyle="--", color="#999999", label="footprint spread evenly")
+    axes.plot(x, y, color="#bd0026", linewidth=2, label="concentration curve")
+    axes.plot(
+        [100.0 * hotspot_area_share] * 2 + [0.0],
+        [0.0] + [100.0 * level] * 2,
+        color="#555555",
+        linewidth=0.8,
+    )
+    axes.annotate(
+        f"{100.0 * hotspot_area_share:.3g}% of the area holds {100.0 * level:g}%",
+        (100.0 * hotspot_area_share, 100.0 * level),
+        xytext=(12, -24),
+        textcoords="offset points",
+    )
+    axes.set_xlim(0, 100)
+    axes.set_ylim(0, 100)
+    axes.set_xlabel("Cumulative share of the territory's area (%), highest footprint first")
+    axes.set_ylabel("Cumulative share of the footprint (%)")
+    axes.legend(loc="lower right", frameon=False)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]

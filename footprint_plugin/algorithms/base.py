@@ -10,9 +10,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..engine.concentration import ConcentrationError
 from ..engine.errors import MrioError
 from ..engine.grid import GridError
 from ..engine.gridding import GriddingError
+from ..engine.zonal import ZonalError
 from ..provider import PLUGIN_DIR
 
 
@@ -73,5 +75,5 @@ def engine_errors():
     """Turn the engine's typed errors (bad input a user can fix) into Processing errors."""
     try:
         yield
-    except (MrioError, GridError, GriddingError) as error:
+    except (MrioError, GridError, GriddingError, ConcentrationError, ZonalError) as error:
         raise QgsProcessingException(str(error)) from error

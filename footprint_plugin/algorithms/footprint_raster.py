@@ -173,11 +173,15 @@ def skewed_renderer(provider, band: int, values: np.ndarray) -> QgsSingleBandPse
 
 
 def write_style(path: str, band: int, values: np.ndarray) -> str:
-    """Write the .qml sidecar of the raster ``path`` styling ``band`` for ``values``.
+    """Write the .qml sidecar of the raster ``path`` styling ``band`` for ``values``."""
+    return write_renderer_style(path, skewed_renderer(None, band, values))
 
-    The style document holds just the renderer; it is written without opening the raster as
-    a layer, whose default renderer would compute histograms (and leave a .aux.xml).
-    Returns the path of the .qml file.
+
+def write_renderer_style(path: str, renderer) -> str:
+    """Write a .qml sidecar holding just ``renderer`` next to the raster ``path``.
+
+    It is written without opening the raster as a layer, whose default renderer would compute
+    histograms (and leave a .aux.xml). Returns the path of the .qml file.
     """
     document = QDomDocument("qgis")
     root = document.createElement("qgis")
@@ -186,7 +190,7 @@ def write_style(path: str, band: int, values: np.ndarray) -> str:
     document.appendChild(root)
     pipe = document.createElement("pipe")
     root.appendChild(pipe)
-    skewed_renderer(None, band, values).writeXml(document, pipe)
+    renderer.writeXml(document, pipe)
     style_path = Path(path).with_suffix(".qml")
     try:
         style_path.write_text(document.toString(2), encoding="utf-8")

@@ -1,0 +1,359 @@
+"""Footprint rasters read in row blocks, and vector layers as zones over their cells.
+
+Shared by the hotspot, city and near-infrastructure algorithms: the raster is read with GDAL a
+block of rows at a time (a 1 km grid of China with 40 bands does not fit in memory at once),
+and polygons are repaired, reprojected to the raster's CRS (never silently misaligned) and
+turned into rings for the engine's exact coverage fractions.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from osgeo import gdal, ogr, osr
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..engine.band_labels import band_field_names, foreign_band, unique_names
+from ..engine.zonal import coverage_fractions, zonal_sums
+from .base import engine_errors
+from .coordinates import coordinate_sequences, plain_geometry
+
+BLOCK_VALUES = 8_000_000
+"""Cell values read per block (64 MB as float64)."""
+
+CANCELLED = "Cancelled: no output was written."
+CANCELLED_WRITING = "Cancelled while writing the outputs: they are incomplete."
+
+BAND_NAMES_METADATA = "FOOTPRINT_BANDS"
+"""GDAL metadata item in which footprint:mapfootprint lists short band names, comma-separated."""
+
+
+def crs_name(crs: QgsCoordinateReferenceSystem) -> str:
+    """EPSG:4326 and the like, or the PROJ string of a CRS without an authority code."""
+    return crs.authid() or crs.toProj() or crs.description()
+
+
+@dataclass
+class FootprintRaster:
+    """A GDAL-readable, north-up raster and what its bands hold."""
+
+    source: str
+    dataset: gdal.Dataset
+    crs: QgsCoordinateReferenceSystem
+    descriptions: list
+    band_labels: list = field(init=False)
+
+    def __post_init__(self):
+        names = (self.dataset.GetMetadataItem(BAND_NAMES_METADATA) or "").split(",")
+        self.band_labels = (
+            [name.strip() for name in names]
+            if len(names) == self.n_bands and all(name.strip() for name in names)
+            else list(self.descriptions)
+        )
+
+    @classmethod
+    def from_layer(cls, layer, parameter: str = "INPUT"):
+        """Open a raster layer's file with GDAL; QgsProcessingException saying what is wrong."""
+        if layer is None or not layer.isValid():
+            raise QgsProcessingException(f"{parameter} is not a valid raster layer.")
+        if layer.providerType() != "gdal":
+            raise QgsProcessingException(
+                f"{parameter} must be a raster file GDAL can read (a GeoTIFF); "
+                f"{layer.name()} comes from the {layer.providerType()} provider. Save it as a "
+                "GeoTIFF first."
+            )
+        dataset = gdal.Open(layer.source())
+        if dataset is None:
+            raise QgsProcessingException(
+                f"GDAL cannot open {parameter} ({layer.source()}): {gdal.GetLastErrorMsg()}"
+            )
+        crs = layer.crs()
+        if not crs.isValid():
+            raise QgsProcessingException(
+                f"{parameter} has no coordinate reference system; set its CRS "
+                "(Layer Properties > Source) so that the other layers can be placed on it."
+            )
+        _, width, row_rotation, _, column_rotation, height = dataset.GetGeoTransform()
+        if row_rotation or column_rotation or width <= 0 or height >= 0:
+            raise QgsProcessingException(
+                f"{parameter} is rotated or not north-up; warp it first (Raster > Projections "
+                "> Warp)."
+            )
+        descriptions = [
+            dataset.GetRasterBand(band).GetDescription()
+            for band in range(1, dataset.RasterCount + 1)
+        ]
+        return cls(layer.source(), dataset, crs, descriptions)
+
+    @property
+    def n_bands(self) -> int:
+        return self.dataset.RasterCount
+
+    @property
+    def shape(self) -> tuple:
+        """(rows, columns)."""
+        return (self.dataset.RasterYSize, self.dataset.RasterXSize)
+
+    @property
+    def geotransform(self) -> tuple:
+        return tuple(self.dataset.GetGeoTransform())
+
+    def band_list(self) -> str:
+        """The bands for a message: ``1 = total footprint, 2 = ...``."""
+        return ", ".join(
+            f"{number} = {label or 'no description'}"
+            for number, label in enumerate(self.descriptions, start=1)
+        )
+
+    def band_number(self, requested) -> int:
+        """The 1-based band to use: ``requested``, or if None the foreign-driven band, else 1."""
+        if requested is None:
+            foreign = foreign_band(self.band_labels)
+            return 1 if foreign is None else foreign + 1
+        if not 1 <= requested <= self.n_bands:
+            raise QgsProcessingException(
+                f"BAND {requested} does not exist: the raster has {self.n_bands} band(s) "
+                f"({self.band_list()}). Choose one of them."
+            )
+        return requested
+
+    def rank_band(self) -> int:
+        """0-based band to rank by: the foreign-driven band, else the first."""
+        foreign = foreign_band(self.band_labels)
+        return 0 if foreign is None else foreign
+
+    def field_names(self, taken=()) -> list:
+        """A unique field name for each band (not clashing with ``taken``)."""
+        return band_field_names(self.band_labels, taken)
+
+    def blocks(self, bands, feedback, progress=(0.0, 100.0)):
+        """Yield (first row, float64 array (len(bands), rows, columns), NaN for no data).
+
+        ``bands`` are 1-based. Raises QgsProcessingException when the run is cancelled.
+        """
+        n_rows, n_cols = self.shape
+        rows_per_block = max(1, BLOCK_VALUES // (n_cols * len(bands)))
+        start, stop = progress
+        raster_bands = [self.dataset.GetRasterBand(band) for band in bands]
+        for row in range(0, n_rows, rows_per_block):
+            if feedback.isCanceled():
+                raise QgsProcessingException(CANCELLED)
+            rows = min(rows_per_block, n_rows - row)
+            values = np.empty((len(bands), rows, n_cols))
+            for position, band in enumerate(raster_bands):
+                if band.ReadAsArray(0, row, n_cols, rows, buf_obj=values[position]) is None:
+                    raise QgsProcessingException(
+                        f"Reading rows {row}-{row + rows} of {self.source} failed: "
+                        f"{gdal.GetLastErrorMsg()}"
+                    )
+                nodata = band.GetNoDataValue()
+                if nodata is not None:
+                    values[position][values[position] == nodata] = np.nan
+            yield row, values
+            feedback.setProgress(start + (stop - start) * (row + rows) / n_rows)
+
+
+@dataclass
+class Zones:
+    """Features of a layer with their geometry in the raster's CRS.
+
+    Attributes
+    ----------
+    features
+        The features, geometry repaired where it was invalid, in the layer's own CRS.
+    geometries
+        The same geometries in the raster's CRS (empty QgsGeometry for none).
+    repaired
+        How many polygons were invalid, as given or once reprojected, and were repaired.
+    empty
+        How many features have no geometry.
+    """
+
+    features: list
+    geometries: list
+    repaired: int
+    empty: int
+
+
+def _repaired(geometry: QgsGeometry) -> tuple:
+    """(geometry, True) made valid if it is an invalid polygon, else (geometry, False).
+
+    makeValid may return a collection with lines or points; only its polygons are kept.
+    """
+    if geometry.type() != QgsWkbTypes.PolygonGeometry or geometry.isGeosValid():
+        return geometry, False
+    valid = geometry.makeValid()
+    if valid.type() == QgsWkbTypes.PolygonGeometry:
+        return valid, True
+    parts = [
+        part for part in valid.asGeometryCollection() if part.type() == QgsWkbTypes.PolygonGeometry
+    ]
+    return (QgsGeometry.collectGeometry(parts) if parts else QgsGeometry()), True
+
+
+def read_zones(source, raster: FootprintRaster, context, feedback, parameter: str) -> Zones:
+    """Read every feature, repair invalid polygons, reproject them to the raster's CRS.
+
+    Raises
+    ------
+    QgsProcessingException
+        If the layer has no CRS, or a geometry cannot be transformed to the raster's CRS.
+    """
+    source_crs = source.sourceCrs()
+    if not source_crs.isValid():
+        raise QgsProcessingException(
+            f"{parameter} has no coordinate reference system; set its CRS so that it can be "
+            "placed on the raster."
+        )
+    transform = QgsCoordinateTransform(source_crs, raster.crs, context.transformContext())
+    if source_crs != raster.crs:
+        feedback.pushInfo(
+            f"{parameter} is reprojected from {crs_name(source_crs)} "
+            f"to the raster's CRS {crs_name(raster.crs)}."
+        )
+    features, geometries, repaired, empty = [], [], 0, 0
+    # invalid polygons are repaired here, whatever Processing's invalid-geometry setting says
+    request = QgsFeatureRequest()
+    for feature in source.getFeatures(
+        request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+    ):
+        if feedback.isCanceled():
+            raise QgsProcessingException(CANCELLED)
+        geometry = feature.geometry()
+        if geometry.isNull() or geometry.isEmpty():
+            empty += 1
+            features.append(QgsFeature(feature))
+            geometries.append(QgsGeometry())
+            continue
+        geometry, was_invalid = _repaired(plain_geometry(geometry))
+        copy = QgsFeature(feature)
+        copy.setGeometry(geometry)
+        features.append(copy)
+        in_raster_crs = QgsGeometry(geometry)
+        try:
+            in_raster_crs.transform(transform)
+        except QgsCsException as error:
+            raise QgsProcessingException(
+                f"Feature {feature.id()} of {parameter} cannot be transformed to the raster's CRS "
+                f"({error}). Use a raster whose CRS covers the layer, or remove the feature."
+            ) from error
+        in_raster_crs, invalid_after_transform = _repaired(in_raster_crs)  # a twisted sliver
+        repaired += was_invalid or invalid_after_transform
+        geometries.append(in_raster_crs)
+    if repaired:
+        feedback.pushWarning(
+            f"{parameter}: {repaired} invalid polygon(s) (as given, or once reprojected) were "
+            "repaired with makeValid before summing; check them if the results there look wrong."
+        )
+    if empty:
+        feedback.pushWarning(f"{parameter}: {empty} feature(s) have no geometry; they get 0.")
+    return Zones(features, geometries, repaired, empty)
+
+
+def zone_rings(geometry: QgsGeometry) -> list:
+    """The polygon rings of a geometry, exteriors clockwise and holes counter-clockwise."""
+    if geometry.isNull() or geometry.isEmpty():
+        return []
+    oriented = QgsGeometry(geometry)
+    oriented.forceRHR()
+    return [points for kind, points in coordinate_sequences(oriented) if kind == "ring"]
+
+
+def centre_cells(geometry: QgsGeometry, raster: FootprintRaster) -> np.ndarray:
+    """Row-major numbers of the cells whose centre lies in a polygon (GDAL's rasterizer).
+
+    The centre-based rule of QGIS's zonal statistics; the polygon is in the raster's CRS and
+    is rasterized over its bounding box only.
+    """
+    if geometry.isNull() or geometry.isEmpty():
+        return np.empty(0, dtype=np.int64)
+    n_rows, n_cols = raster.shape
+    x_min, width, _, y_max, _, height = raster.geotransform
+    box = geometry.boundingBox()
+    col_start = max(0, int(np.floor((box.xMinimum() - x_min) / width)))
+    col_stop = min(n_cols, int(np.ceil((box.xMaximum() - x_min) / width)))
+    row_start = max(0, int(np.floor((box.yMaximum() - y_max) / height)))
+    row_stop = min(n_rows, int(np.ceil((box.yMinimum() - y_max) / height)))
+    if col_stop <= col_start or row_stop <= row_start:
+        return np.empty(0, dtype=np.int64)
+    reference = osr.SpatialReference(raster.dataset.GetProjection())  # as the window's: no warp
+    vector = ogr.GetDriverByName("Memory").CreateDataSource("zone")
+    layer = vector.CreateLayer("zone", reference, ogr.wkbUnknown)
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetGeometry(ogr.CreateGeometryFromWkb(bytes(geometry.asWkb())))
+    layer.CreateFeature(feature)
+    window = gdal.GetDriverByName("MEM").Create(
+        "", col_stop - col_start, row_stop - row_start, 1, gdal.GDT_Byte
+    )
+    window.SetProjection(raster.dataset.GetProjection())
+    window.SetGeoTransform(
+        (x_min + col_start * width, width, 0.0, y_max + row_start * height, 0.0, height)
+    )
+    gdal.RasterizeLayer(window, [1], layer, burn_values=[1])
+    rows, cols = np.nonzero(window.GetRasterBand(1).ReadAsArray())
+    return (rows + row_start).astype(np.int64) * n_cols + (cols + col_start)
+
+
+def zonal_footprint(raster, geometries, feedback, progress=(10.0, 80.0)):
+    """Coverage fractions of polygons (in the raster's CRS) and every band's sum over them."""
+    feedback.pushInfo(f"Cutting {len(geometries)} polygons by the raster's cells")
+    with engine_errors():
+        fractions = coverage_fractions(
+            [zone_rings(geometry) for geometry in geometries],
+            raster.geotransform,
+            raster.shape,
+        )
+        bands = list(range(1, raster.n_bands + 1))
+        sums = zonal_sums(fractions, raster.blocks(bands, feedback, progress), raster.shape[1])
+    return fractions, sums
+
+
+def write_zone_features(algorithm, parameters, context, key, source, zones, table):
+    """Write the zones' features with ``table``'s columns added (all of them: no cancel check,
+    so no half-written layer); return the sink's id and the field name of each column.
+
+    Columns of ``table`` named like a field of ``source`` get a suffix (_2, ...); the sink's
+    geometry type is the source's, made multi-part for polygons (repaired parts can multiply).
+    """
+    columns = unique_names(table.columns, source.fields().names())
+    fields = QgsFields(source.fields())
+    for column, dtype in zip(columns, table.dtypes):
+        kind = QVariant.LongLong if dtype.kind in "iu" else QVariant.Double
+        fields.append(QgsField(column, kind))
+    geometry_type = source.wkbType()
+    if QgsWkbTypes.geometryType(geometry_type) == QgsWkbTypes.PolygonGeometry:
+        geometry_type = QgsWkbTypes.multiType(geometry_type)
+    sink, dest_id = algorithm.parameterAsSink(
+        parameters, key, context, fields, geometry_type, source.sourceCrs()
+    )
+    if sink is None:
+        raise QgsProcessingException(algorithm.invalidSinkError(parameters, key))
+    for feature, row in zip(zones.features, table.itertuples(index=False)):
+        output = QgsFeature(fields)
+        geometry = feature.geometry()
+        if QgsWkbTypes.isMultiType(geometry_type) and not geometry.isNull():
+            geometry.convertToMultiType()
+        output.setGeometry(geometry)
+        output.setAttributes(feature.attributes() + [_attribute(value) for value in row])
+        sink.addFeature(output, QgsFeatureSink.FastInsert)
+    return dest_id, dict(zip(table.columns, columns))
+
+
+def _attribute(value):
+    """A table value as a QGIS attribute: int, float, or None for NaN."""
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return None if np.isnan(value) else float(value)
