@@ -95,6 +95,27 @@ def concentration_curve_svg(
     axes.set_xlabel("Cumulative share of the territory's area (%), highest footprint first")
     axes.set_ylabel("Cumulative share of the footprint (%)")
     axes.legend(loc="lower right", frameon=False)
+    return svg_text(figure)
+
+
+def bar_chart_svg(labels: Sequence[str], values: Sequence[float], xlabel: str) -> str:
+    """Inline SVG of a horizontal bar chart, largest value on top."""
+    from matplotlib.figure import Figure  # imported here: only reports need matplotlib
+
+    figure = Figure(figsize=(6.0, 0.35 * len(labels) + 1.0))
+    axes = figure.add_subplot()
+    positions = np.arange(len(labels))[::-1]
+    axes.barh(positions, values, color="#bd0026")
+    axes.set_yticks(positions)
+    axes.set_yticklabels([str(label) for label in labels])
+    axes.set_xlabel(xlabel)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return svg_text(figure)
+
+
+def svg_text(figure) -> str:
+    """A matplotlib figure as an <svg> element for inline use."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     svg = buffer.getvalue()

@@ -3,7 +3,7 @@
 import configparser
 from pathlib import Path
 
-from qgis.core import QgsProcessingProvider
+from qgis.core import Qgis, QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from .algorithms import algorithm_classes
@@ -19,7 +19,7 @@ def plugin_version() -> str:
 
 
 class FootprintProvider(QgsProcessingProvider):
-    """Registers every algorithm listed in ``algorithms.algorithm_classes``."""
+    """Registers every algorithm of ``algorithms`` and every graphical model in ``models/``."""
 
     def id(self):
         return "footprint"
@@ -42,3 +42,11 @@ class FootprintProvider(QgsProcessingProvider):
     def loadAlgorithms(self):
         for algorithm_class in algorithm_classes():
             self.addAlgorithm(algorithm_class())
+        for path in sorted((PLUGIN_DIR / "models").glob("*.model3")):
+            model = QgsProcessingModelAlgorithm()
+            if model.fromFile(str(path)):
+                self.addAlgorithm(model)
+            else:
+                QgsMessageLog.logMessage(
+                    f"Could not read the model {path}", "Processing", Qgis.Warning
+                )

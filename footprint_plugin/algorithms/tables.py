@@ -1,5 +1,7 @@
 """Write pandas tables to Processing feature sinks (no-geometry tables that chain in models)."""
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 from qgis.core import (
@@ -46,3 +48,16 @@ def write_table(algorithm, parameters, context, key, table: pd.DataFrame, feedba
         feature.setAttributes(list(row))
         sink.addFeature(feature, QgsFeatureSink.FastInsert)
     return dest_id
+
+
+def read_table(source) -> pd.DataFrame:
+    """The attributes of every feature of a feature source, as a DataFrame (no geometry)."""
+    rows = [
+        [None if isinstance(value, QVariant) else value for value in feature.attributes()]
+        for feature in source.getFeatures()
+    ]
+    frame = pd.DataFrame(rows, columns=source.fields().names())
+    for name in frame.columns:  # CSV outputs come back as text: restore the numbers
+        with contextlib.suppress(ValueError, TypeError):
+            frame[name] = pd.to_numeric(frame[name])
+    return frame

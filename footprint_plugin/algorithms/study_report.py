@@ -1,0 +1,363 @@
+"""footprint:report: one HTML page gathering the findings of a footprint study."""
+
+import base64
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from osgeo import gdal
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+)
+from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
+
+from .. import html_report
+from ..engine.band_labels import foreign_band
+from ..map_image import footprint_map_image
+from .base import FootprintAlgorithm
+from .tables import read_table
+
+TOP = 10
+
+
+class FootprintReport(FootprintAlgorithm):
+    NAME = "report"
+    DISPLAY_NAME = "Footprint study report"
+    GROUP = "Footprint analysis"
+    TAGS = "report,HTML,footprint,hotspots,cities,consumers,summary"
+    HELP = (
+        "<p>Gathers the results of a footprint study in one HTML page that opens in the "
+        "Processing results viewer and in a browser: totals and the foreign-driven share, a map "
+        "of the foreign-driven footprint, the top consumer regions, the breakdown by "
+        "final-demand category and by producing sector, the concentration curve, the top "
+        "cities and the footprint near infrastructure. Every input but the footprint map is "
+        "optional: sections without their input are left out.</p>"
+    )
+
+    FOOTPRINT = "FOOTPRINT"
+    BALANCE = "BALANCE"
+    CONSUMERS = "CONSUMERS"
+    SOURCES = "SOURCES"
+    SECTOR_FIELD = "SECTOR_FIELD"
+    CURVE = "CURVE"
+    AREA_SHARE = "AREA_SHARE"
+    GINI = "GINI"
+    LEVEL = "LEVEL"
+    CITIES = "CITIES"
+    NEAR = "NEAR"
+    BOUNDARIES = "BOUNDARIES"
+    POINTS = "POINTS"
+    NOTE = "NOTE"
+    OUTPUT_HTML = "OUTPUT_HTML"
+    OUTPUT_MAP = "OUTPUT_MAP"
+    TOTAL = "TOTAL"
+    FOREIGN = "FOREIGN"
+    FOREIGN_SHARE = "FOREIGN_SHARE"
+    TOP_CITIES = "TOP_CITIES"
+    TOP_CONSUMERS = "TOP_CONSUMERS"
+
+    def initAlgorithm(self, config=None):
+        table = [QgsProcessing.TypeVector]
+        self.add_parameter(
+            QgsProcessingParameterRasterLayer(self.FOOTPRINT, "Footprint map"),
+            "The multi-band footprint raster of Map carbon footprint (band 1 total, then "
+            "domestic- and foreign-driven bands).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(self.BALANCE, "Balance", table, optional=True),
+            "The BALANCE table of Map carbon footprint: where every tonne went.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.CONSUMERS, "Footprint by consumer", table, optional=True
+            ),
+            "The CONSUMERS table of Map carbon footprint: ranks the foreign consumer regions and, "
+            "when it has a category column, the final-demand categories.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(self.SOURCES, "Attributed sources", optional=True),
+            "The OUTPUT_SOURCES layer of Map carbon footprint: gives the foreign-driven "
+            "footprint by producing sector.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterField(
+                self.SECTOR_FIELD,
+                "Sector field of the sources",
+                "sector_code",
+                self.SOURCES,
+                optional=True,
+            ),
+            "The field of the attributed sources holding their sector.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.CURVE, "Concentration curve", table, optional=True
+            ),
+            "The CURVE table of Footprint hotspots (area_share, footprint_share).",
+        )
+        for key, label, help_text in (
+            (
+                self.AREA_SHARE,
+                "Area share holding the level (%)",
+                "AREA_SHARE of Footprint hotspots.",
+            ),
+            (self.GINI, "Gini index", "GINI of Footprint hotspots."),
+        ):
+            self.add_parameter(
+                QgsProcessingParameterNumber(
+                    key, label, QgsProcessingParameterNumber.Double, optional=True
+                ),
+                help_text,
+            )
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.LEVEL,
+                "Hotspot level (%)",
+                QgsProcessingParameterNumber.Double,
+                75.0,
+                minValue=0.0,
+                maxValue=100.0,
+            ),
+            "The LEVEL the hotspots were found for.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(self.CITIES, "City table", table, optional=True),
+            "The OUTPUT_TABLE of Footprint by city (city, band, footprint, share, rank).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.NEAR, "Near-infrastructure totals", table, optional=True
+            ),
+            "The UNION_TABLE of Footprint near infrastructure.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterVectorLayer(
+                self.BOUNDARIES,
+                "Boundaries for the map",
+                [QgsProcessing.TypeVectorPolygon],
+                optional=True,
+            ),
+            "Polygons drawn as outlines over the map (e.g. provinces).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterVectorLayer(
+                self.POINTS, "Points for the map", [QgsProcessing.TypeVectorPoint], optional=True
+            ),
+            "Points drawn as small dots over the map (e.g. ports).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterString(self.NOTE, "Note on the data", optional=True),
+            "A note shown at the top of the report, e.g. that the inventory is synthetic.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_HTML, "Report", "HTML files (*.html)"
+            ),
+            "The report, one self-contained HTML file (charts and map inline).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_MAP, "Map image", "PNG files (*.png)", optional=True
+            ),
+            "The map of the foreign-driven footprint as a PNG as well.",
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.TOTAL, "Total footprint mapped"))
+        self.addOutput(QgsProcessingOutputNumber(self.FOREIGN, "Foreign-driven footprint"))
+        self.addOutput(QgsProcessingOutputNumber(self.FOREIGN_SHARE, "Foreign-driven share"))
+        self.addOutput(QgsProcessingOutputString(self.TOP_CITIES, "Top cities"))
+        self.addOutput(QgsProcessingOutputString(self.TOP_CONSUMERS, "Top foreign consumers"))
+
+    def table(self, parameters, key, context):
+        source = self.parameterAsSource(parameters, key, context)
+        return None if source is None else read_table(source)
+
+    def processAlgorithm(self, parameters, context, feedback):
+        raster = self.parameterAsRasterLayer(parameters, self.FOOTPRINT, context)
+        if raster is None:
+            raise QgsProcessingException("FOOTPRINT is not a raster QGIS can open.")
+        path = raster.source()
+        totals, descriptions = band_totals(path)
+        foreign = foreign_band(descriptions)
+        if foreign is None:
+            raise QgsProcessingException(
+                f"{path} has no band described as foreign-driven: give the footprint map that "
+                "Map carbon footprint wrote."
+            )
+        results = {
+            self.TOTAL: totals[0],
+            self.FOREIGN: totals[foreign],
+            self.FOREIGN_SHARE: totals[foreign] / totals[0] if totals[0] else None,
+        }
+        note = self.parameterAsString(parameters, self.NOTE, context)
+        sections = [("Totals", self.totals_section(results, raster, note))]
+
+        feedback.setProgress(10)
+        image = footprint_map_image(
+            path,
+            foreign + 1,
+            "Footprint driven by foreign final demand",
+            boundaries=self.layer_copy(parameters, self.BOUNDARIES, context),
+            points=self.layer_copy(parameters, self.POINTS, context),
+            width=1200,
+        )
+        map_path = self.parameterAsFileOutput(parameters, self.OUTPUT_MAP, context)
+        if map_path:
+            if not image.save(map_path):
+                raise QgsProcessingException(f"Cannot write the map image {map_path}.")
+            results[self.OUTPUT_MAP] = map_path
+        sections.append(("Map", f'<img alt="map" style="max-width:100%" src="{png_uri(image)}">'))
+        feedback.setProgress(40)
+
+        consumers = self.table(parameters, self.CONSUMERS, context)
+        if consumers is not None and len(consumers):
+            foreign_rows = consumers[consumers["domestic"] == 0]
+            by_region = foreign_rows.groupby("consumer_region")["footprint"].sum()
+            by_region = by_region.sort_values(ascending=False)
+            results[self.TOP_CONSUMERS] = ", ".join(by_region.index[:3])
+            sections.append(
+                ("Top foreign consumers", ranking_section(by_region, totals[foreign], "region"))
+            )
+            if "category" in foreign_rows:
+                by_category = foreign_rows.groupby("category")["footprint"].sum()
+                sections.append(
+                    (
+                        "Foreign-driven footprint by final-demand category",
+                        ranking_section(
+                            by_category.sort_values(ascending=False), totals[foreign], "category"
+                        ),
+                    )
+                )
+        sources = self.table(parameters, self.SOURCES, context)
+        sector_field = self.parameterAsString(parameters, self.SECTOR_FIELD, context)
+        if sources is not None and len(sources):
+            if sector_field not in sources or "foreign" not in sources:
+                raise QgsProcessingException(
+                    f"SOURCES needs the fields {sector_field!r} and 'foreign' (the attributed "
+                    "sources of Map carbon footprint); set SECTOR_FIELD to its sector field."
+                )
+            by_sector = sources.groupby(sector_field)["foreign"].sum().sort_values(ascending=False)
+            sections.append(
+                (
+                    "Foreign-driven footprint by producing sector (inventory sectors)",
+                    ranking_section(by_sector, totals[foreign], "sector"),
+                )
+            )
+        feedback.setProgress(60)
+        sections += self.concentration_section(parameters, context)
+        cities = self.table(parameters, self.CITIES, context)
+        if cities is not None and len(cities):
+            band = cities["band"].unique()
+            chosen = "foreign" if "foreign" in band else band[0]
+            top = cities[(cities["band"] == chosen) & cities["rank"].notna()].nsmallest(TOP, "rank")
+            results[self.TOP_CITIES] = ", ".join(top["city"].astype(str)[:5])
+            sections.append(
+                (
+                    f"Top {TOP} cities by the {chosen} footprint",
+                    html_report.table(top[["rank", "city", "footprint", "share"]]),
+                )
+            )
+        near = self.table(parameters, self.NEAR, context)
+        if near is not None and len(near):
+            sections.append(("Footprint near infrastructure", html_report.table(near)))
+        balance = self.table(parameters, self.BALANCE, context)
+        if balance is not None and len(balance):
+            sections.append(("Balance: where every tonne went", html_report.table(balance)))
+        if feedback.isCanceled():
+            raise QgsProcessingException("Cancelled: no report was written.")
+
+        report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
+        Path(report_path).write_text(
+            html_report.page("Carbon footprint study", sections), encoding="utf-8"
+        )
+        results[self.OUTPUT_HTML] = report_path
+        feedback.setProgress(100)
+        return results
+
+    def layer_copy(self, parameters, key, context):
+        """A copy of a vector layer parameter, to restyle without touching the user's layer."""
+        layer = self.parameterAsVectorLayer(parameters, key, context)
+        return None if layer is None else layer.clone()
+
+    def totals_section(self, results, raster, note):
+        facts = pd.DataFrame(
+            {
+                "": ["Footprint map", "Total footprint mapped", "Foreign-driven", "Foreign share"],
+                "value": [
+                    raster.source(),
+                    html_report.number(results[self.TOTAL]),
+                    html_report.number(results[self.FOREIGN]),
+                    ""
+                    if results[self.FOREIGN_SHARE] is None
+                    else f"{100 * results[self.FOREIGN_SHARE]:.1f}%",
+                ],
+            }
+        )
+        banner = html_report.paragraph(note, "warning") if note else ""
+        return banner + html_report.table(facts)
+
+    def concentration_section(self, parameters, context):
+        curve = self.table(parameters, self.CURVE, context)
+        area_share = parameters.get(self.AREA_SHARE)
+        if curve is None or not len(curve) or area_share in (None, ""):
+            return []
+        area_share = self.parameterAsDouble(parameters, self.AREA_SHARE, context)
+        level = self.parameterAsDouble(parameters, self.LEVEL, context)
+        text = f"{area_share:.3g}% of the territory's area holds {level:g}% of the footprint."
+        if parameters.get(self.GINI) not in (None, ""):
+            gini = self.parameterAsDouble(parameters, self.GINI, context)
+            text += f" Gini index {gini:.3f}."
+        svg = html_report.concentration_curve_svg(
+            curve["area_share"], curve["footprint_share"], area_share / 100, level / 100
+        )
+        return [("Concentration", html_report.paragraph(text) + svg)]
+
+
+def band_totals(path: str) -> tuple[list[float], list[str]]:
+    """Sum (float64, nodata excluded) and description of every band of the raster."""
+    dataset = gdal.Open(path)
+    if dataset is None:
+        raise QgsProcessingException(f"GDAL cannot open {path}.")
+    totals, descriptions = [], []
+    for index in range(1, dataset.RasterCount + 1):
+        band = dataset.GetRasterBand(index)
+        values = band.ReadAsArray().astype(np.float64)
+        nodata = band.GetNoDataValue()
+        valid = np.isfinite(values) & (values != nodata if nodata is not None else True)
+        totals.append(float(values[valid].sum()))
+        descriptions.append(band.GetDescription())
+    return totals, descriptions
+
+
+def ranking_section(amounts: pd.Series, foreign_total: float, label: str) -> str:
+    """A bar chart and a table of the largest amounts, with their share of the foreign total."""
+    top = amounts.iloc[:TOP]
+    frame = pd.DataFrame(
+        {
+            label: top.index.astype(str),
+            "footprint": top.to_numpy(dtype=float),
+            "share of foreign": top.to_numpy(dtype=float) / foreign_total
+            if foreign_total
+            else np.nan,
+        }
+    )
+    chart = html_report.bar_chart_svg(frame[label], frame["footprint"], "footprint")
+    return chart + html_report.table(frame)
+
+
+def png_uri(image) -> str:
+    """A QImage as a data: URI, so the report is one self-contained file."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    image.save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(bytes(data)).decode("ascii")
