@@ -53,8 +53,8 @@ def static(value):
     return QgsProcessingModelChildParameterSource.fromStaticValue(value)
 
 
-def add_inputs(model):
-    """The model's inputs, in dialog order, each with its help text."""
+def add_inputs(model) -> dict:
+    """Add the model's inputs, in dialog order; return their help texts by name."""
     vector = [QgsProcessing.TypeVectorAnyGeometry]
     polygons = [QgsProcessing.TypeVectorPolygon]
     definitions = [
@@ -146,6 +146,7 @@ def add_inputs(model):
         model.addModelParameter(
             definition, placed(QgsProcessingModelParameter(definition.name()), 0, row)
         )
+    return {definition.name(): help_text for definition, help_text in definitions}
 
 
 def placed(component, column, row):
@@ -175,14 +176,15 @@ def child(model, child_id, algorithm_id, column, sources, outputs=()):
 
 def build() -> QgsProcessingModelAlgorithm:
     model = QgsProcessingModelAlgorithm("footprint_study", "Carbon footprint", "footprint")
+    # the model's help (what the modeler's "Edit model help" holds): description and inputs
     model.setHelpContent(
         {
             "ALG_DESC": "The whole study: map the footprint of an emission inventory on an "
             "equal-area grid, find the hotspots of the foreign-driven footprint, sum it by city "
             "and near infrastructure, and write a report.",
+            **add_inputs(model),
         }
     )
-    add_inputs(model)
     child(
         model,
         "map",

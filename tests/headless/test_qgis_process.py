@@ -68,3 +68,54 @@ def test_mrioaccounts_runs_with_json_output(shipped_plugin_path, tmp_path):
     assert summary.exists() and (tmp_path / "report.html").exists()
     lines = summary.read_text().splitlines()
     assert len(lines) == 1 + 6  # header + the six regions of pymrio's test MRIO
+
+
+def test_shipped_model_runs_the_whole_study_on_the_demo_data(shipped_plugin_path, tmp_path):
+    demo = shipped_plugin_path / "footprint_plugin" / "data" / "demo"
+    gpkg = demo / "china_demo.gpkg"
+    outputs = {
+        "map:Footprint map": tmp_path / "footprint.tif",
+        "map:Balance": tmp_path / "balance.csv",
+        "hotspots:Hotspots": tmp_path / "hotspots.tif",
+        "cities:Footprint by city": tmp_path / "cities.gpkg",
+        "near:Footprint near infrastructure": tmp_path / "ports.gpkg",
+        "report:Report": tmp_path / "report.html",
+    }
+    run = qgis_process(
+        shipped_plugin_path,
+        "--json",
+        "run",
+        "footprint:footprint_study",
+        "--",
+        f"sources={gpkg}|layername=facilities",
+        "emission_field=co2_t",
+        "sector_field=sector_code",
+        f"regions={gpkg}|layername=provinces",
+        "region_code_field=code",
+        f"mrio={demo / 'mrio'}",
+        f"concordance={demo / 'concordance.csv'}",
+        "domestic_regions=CN-*",
+        f"cities={gpkg}|layername=cities",
+        "city_name_field=name",
+        f"infrastructure={gpkg}|layername=ports",
+        "distance=50000",
+        "note=SYNTHETIC demo data",
+        *(f"{name}={path}" for name, path in outputs.items()),
+    )
+    assert run.returncode == 0, run.stderr + run.stdout
+    results = json.loads(run.stdout[run.stdout.index("{") :])["results"]
+    for name, path in outputs.items():
+        assert results[name] == str(path)
+        assert path.exists() and path.stat().st_size > 0, name
+    report = outputs["report:Report"].read_text(encoding="utf-8")
+    for heading in (
+        "Top foreign consumers",
+        "by final-demand category",
+        "by producing sector",
+        "Concentration",
+        "cities by the foreign footprint",
+        "Footprint near infrastructure",
+        "Balance",
+    ):
+        assert heading in report
+    assert "SYNTHETIC demo data" in report
