@@ -27,13 +27,22 @@ POINT_COLOUR = QColor(20, 60, 160)
 
 
 def footprint_layer(path: str, band: int) -> QgsRasterLayer:
-    """The footprint raster, styled by its .qml sidecar or, lacking one, like it would be."""
-    layer = QgsRasterLayer(str(path), "footprint", "gdal")
+    """The footprint raster, styled by its .qml sidecar or, lacking one, like it would be.
+
+    GDAL's .aux.xml side files are off while the layer opens, so that the statistics of its
+    default style are not written next to the user's raster.
+    """
+    gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", "NO")
+    try:
+        layer = QgsRasterLayer(str(path), "footprint", "gdal")
+    finally:
+        gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", None)
     if not layer.isValid():
         raise ValueError(f"{path} is not a raster QGIS can open")
     renderer = layer.renderer()
     if renderer.type() != "singlebandpseudocolor" or renderer.band() != band:
-        values = gdal.Open(str(path)).GetRasterBand(band).ReadAsArray()
+        dataset = gdal.Open(str(path))  # kept while the band is read: GDAL needs its owner
+        values = dataset.GetRasterBand(band).ReadAsArray()
         layer.setRenderer(skewed_renderer(layer.dataProvider(), band, values))
     return layer
 
@@ -120,12 +129,14 @@ def footprint_map_image(
     background=None,
     width: int = 1600,
     extent: QgsRectangle | None = None,
+    transform_context=None,
 ) -> QImage:
     """The finished picture of one band: map, title, subtitle naming the band, legend.
 
     ``boundaries`` (drawn as outlines), ``points`` (small dots) and ``background`` (light grey
     fill) are optional vector layers; they are restyled, so pass copies of a user's layers.
-    ``extent`` is in the boundaries' CRS (default: their extent, or the raster's).
+    ``extent`` is in the boundaries' CRS (default: their extent, or the raster's). Pass the
+    Processing context's ``transform_context`` from a worker thread (default: the project's).
     """
     raster = footprint_layer(footprint_path, band)
     crs = raster.crs()
@@ -148,9 +159,8 @@ def footprint_map_image(
         map_extent = raster.extent()
     else:
         frame = boundaries.crs() if boundaries is not None else crs
-        map_extent = QgsCoordinateTransform(frame, crs, QgsProject.instance()).transformBoundingBox(
-            extent
-        )
+        transforms = transform_context or QgsProject.instance().transformContext()
+        map_extent = QgsCoordinateTransform(frame, crs, transforms).transformBoundingBox(extent)
     image = render(layers, crs, map_extent, width)
 
     dataset = gdal.Open(str(footprint_path))

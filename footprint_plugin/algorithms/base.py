@@ -1,6 +1,7 @@
 """What every footprint algorithm shares: group, icon, help, and parameter help text."""
 
 from contextlib import contextmanager
+from pathlib import Path
 
 from qgis.core import (
     QgsProcessingAlgorithm,
@@ -58,6 +59,17 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
 
     def tr(self, text):
         return QCoreApplication.translate("FootprintAlgorithm", text)
+
+    def write_report(self, path: str, page: str) -> str:
+        """Write an HTML report to ``path``; a file that cannot be written is a user error."""
+        try:
+            Path(path).write_text(page, encoding="utf-8")
+        except OSError as error:
+            raise QgsProcessingException(
+                f"Cannot write the report {path}: {error.strerror or error}. Choose a folder "
+                "you can write to."
+            ) from error
+        return path
 
     def add_parameter(
         self, parameter: QgsProcessingParameterDefinition, help_text: str, advanced: bool = False

@@ -32,7 +32,7 @@ from ..engine.bands import (
     FOREIGN,
     TOTAL,
     footprint_bands,
-    footprint_by_consumer,
+    mapped_footprint_by_consumer,
     read_consumer_groups,
 )
 from ..engine.errors import preview
@@ -438,7 +438,7 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
         )
         if wanted(parameters, self.CONSUMERS):
             by_category = self.parameterAsEnum(parameters, self.BREAKDOWN, context) == 1
-            consumers = footprint_by_consumer(
+            consumers = mapped_footprint_by_consumer(
                 footprint.emission_by_producer,
                 shares.share,
                 shares.final_demand_labels,

@@ -27,6 +27,7 @@ from ..engine.cell_areas import ellipsoidal_row_areas
 from ..engine.concentration import ConcentrationError, check_level, concentration
 from ..engine.projection import is_equal_area
 from .base import FootprintAlgorithm, engine_errors
+from .footprint_raster import ApplyStyleFile
 from .layer_styles import write_hotspot_style
 from .raster_zones import FootprintRaster, centre_cells, crs_name, read_zones
 from .tables import write_table
@@ -156,7 +157,7 @@ class Hotspots(FootprintAlgorithm):
             f"({raster.descriptions[band - 1] or 'no description'})"
         )
         write_byte_raster(output, codes.reshape(raster.shape), raster, OUTSIDE, description)
-        write_hotspot_style(output, 100 * level)
+        ApplyStyleFile.attach(context, output, write_hotspot_style(output, 100 * level))
         results = {
             self.OUTPUT: output,
             self.CURVE: write_table(self, parameters, context, self.CURVE, result.curve, feedback),
@@ -173,8 +174,9 @@ class Hotspots(FootprintAlgorithm):
         )
         report = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
         if report:
-            Path(report).write_text(self._report(raster, band, result, area_note), encoding="utf-8")
-            results[self.OUTPUT_HTML] = report
+            results[self.OUTPUT_HTML] = self.write_report(
+                report, self._report(raster, band, result, area_note)
+            )
         feedback.setProgress(100)
         return results
 

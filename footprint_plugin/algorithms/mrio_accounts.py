@@ -1,7 +1,5 @@
 """footprint:mrioaccounts: producer emissions attributed to the final demand that drives them."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from qgis.core import (
@@ -157,10 +155,17 @@ class MrioAccounts(FootprintAlgorithm):
         if feedback.isCanceled():
             raise QgsProcessingException("Cancelled before any output was written.")
 
+        unknown = int((~np.isfinite(attribution.emissions)).sum())
+        if unknown:
+            feedback.pushWarning(
+                f"{unknown} producer(s) have missing or infinite emissions: their amounts are "
+                "unknown, so TOTAL and UNATTRIBUTED leave them out. Fix the emission values."
+            )
         direct_total = float(attribution.direct.sum()) if include_direct else 0.0
+        finite = np.isfinite(attribution.unattributed)
         totals = {
             self.TOTAL: float(np.nansum(attribution.emissions)) + direct_total,
-            self.UNATTRIBUTED: float(attribution.unattributed.sum()),
+            self.UNATTRIBUTED: float(attribution.unattributed[finite].sum()),
             self.DOMESTIC: None,
             self.FOREIGN: None,
         }
@@ -203,11 +208,10 @@ class MrioAccounts(FootprintAlgorithm):
             raise QgsProcessingException("Cancelled: the tables written so far are incomplete.")
         report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
         if report_path:
-            Path(report_path).write_text(
+            results[self.OUTPUT_HTML] = self.write_report(
+                report_path,
                 self._report(mrio, source, grouping_label, totals, summary, unattributed),
-                encoding="utf-8",
             )
-            results[self.OUTPUT_HTML] = report_path
         feedback.setProgress(100)
         return results
 

@@ -1,7 +1,6 @@
 """footprint:report: one HTML page gathering the findings of a footprint study."""
 
 import base64
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -209,6 +208,7 @@ class FootprintReport(FootprintAlgorithm):
             boundaries=self.layer_copy(parameters, self.BOUNDARIES, context),
             points=self.layer_copy(parameters, self.POINTS, context),
             width=1200,
+            transform_context=context.transformContext(),
         )
         map_path = self.parameterAsFileOutput(parameters, self.OUTPUT_MAP, context)
         if map_path:
@@ -276,10 +276,9 @@ class FootprintReport(FootprintAlgorithm):
             raise QgsProcessingException("Cancelled: no report was written.")
 
         report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
-        Path(report_path).write_text(
-            html_report.page("Carbon footprint study", sections), encoding="utf-8"
+        results[self.OUTPUT_HTML] = self.write_report(
+            report_path, html_report.page("Carbon footprint study", sections)
         )
-        results[self.OUTPUT_HTML] = report_path
         feedback.setProgress(100)
         return results
 

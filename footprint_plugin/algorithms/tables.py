@@ -43,7 +43,7 @@ def write_table(algorithm, parameters, context, key, table: pd.DataFrame, feedba
     ]
     for row in zip(*columns):
         if feedback.isCanceled():
-            break
+            raise QgsProcessingException(f"Cancelled while writing {key}: the table is incomplete.")
         feature = QgsFeature()
         feature.setAttributes(list(row))
         sink.addFeature(feature, QgsFeatureSink.FastInsert)

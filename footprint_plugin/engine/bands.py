@@ -180,7 +180,7 @@ def read_consumer_groups(path: str | Path) -> dict[str, str]:
     return groups
 
 
-def footprint_by_consumer(
+def mapped_footprint_by_consumer(
     emission_by_producer: np.ndarray,
     driven_share: np.ndarray,
     final_demand_labels: pd.MultiIndex,

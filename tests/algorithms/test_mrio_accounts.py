@@ -119,3 +119,36 @@ def test_stressor_and_emissions_csv_together_are_refused(processing, provider, t
     emissions.write_text("region,sector,emissions\nreg1,food,1\n")
     with pytest.raises(QgsProcessingException, match="either a STRESSOR or an EMISSIONS"):
         run(processing, STRESSOR=STRESSOR, EMISSIONS=str(emissions))
+
+
+def test_missing_emissions_are_reported_and_keep_the_totals_finite(processing, provider, tmp_path):
+    emissions = tmp_path / "emissions.csv"
+    emissions.write_text("region,sector,emissions\nreg1,food,100\nreg2,mining,\n")
+    result = run(processing, EMISSIONS=str(emissions))
+    assert result["TOTAL"] == pytest.approx(100)
+    assert result["UNATTRIBUTED"] == 0
+    rows = list(result["OUTPUT"].getFeatures())
+    reasons = [row["category"] for row in rows if row["consumer_region"] == "UNATTRIBUTED"]
+    assert len(reasons) == 1 and "non-finite" in reasons[0]
+
+
+def test_cancelling_while_writing_fails_instead_of_returning_a_partial_table(processing, provider):
+    from qgis.core import QgsProcessingFeedback
+
+    class CancelWhenWriting(QgsProcessingFeedback):
+        def setProgress(self, progress):
+            super().setProgress(progress)
+            if progress >= 60:
+                self.cancel()
+
+    with pytest.raises(QgsProcessingException, match="Cancelled while writing OUTPUT"):
+        processing.run(
+            "footprint:mrioaccounts",
+            {
+                "MRIO": str(TEST_MRIO),
+                "STRESSOR": STRESSOR,
+                "OUTPUT": "memory:",
+                "SUMMARY": "memory:",
+            },
+            feedback=CancelWhenWriting(),
+        )

@@ -68,3 +68,22 @@ def test_a_raster_without_a_foreign_band_is_refused(processing, provider, tmp_pa
             {"FOOTPRINT": str(path), "OUTPUT_HTML": str(tmp_path / "report.html")},
         )
     assert not (tmp_path / "report.html").exists()
+
+
+def test_map_image_of_an_unstyled_raster_leaves_nothing_beside_it(qgis_app, tmp_path):
+    import numpy as np
+
+    from footprint_plugin.map_image import footprint_map_image
+
+    path = tmp_path / "footprint.tif"
+    dataset = gdal.GetDriverByName("GTiff").Create(str(path), 20, 10, 3, gdal.GDT_Float32)
+    dataset.SetGeoTransform((0, 10000, 0, 100000, 0, -10000))
+    dataset.SetProjection("EPSG:3035")
+    for index, name in enumerate(["total", "domestic", "driven by foreign final demand"], 1):
+        band = dataset.GetRasterBand(index)
+        band.SetDescription(name)
+        band.WriteArray(np.arange(200, dtype=np.float32).reshape(10, 20) * index)
+    dataset = None
+    image = footprint_map_image(str(path), 3, "title", width=400)
+    assert image.width() == 400 and image.height() > 200
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["footprint.tif"]

@@ -9,7 +9,7 @@ from footprint_plugin.engine.bands import (
     FOREIGN,
     TOTAL,
     footprint_bands,
-    footprint_by_consumer,
+    mapped_footprint_by_consumer,
     read_consumer_groups,
 )
 from footprint_plugin.engine.errors import MrioFileError, UnknownNameError
@@ -64,10 +64,10 @@ def test_footprint_by_consumer_adds_up():
     share /= share.sum(axis=1, keepdims=True)
     emission = np.array([1.0, 2.0, 3.0, 4.0])
     bands = footprint_bands(LABELS, ["CN-BJ", "CN-SH"])
-    table = footprint_by_consumer(emission, share, LABELS, bands)
+    table = mapped_footprint_by_consumer(emission, share, LABELS, bands)
     assert table["footprint"].sum() == pytest.approx(10.0)
     assert table["domestic"].tolist() == [True, True, False, False, False]
     assert table["band"].tolist() == ["domestic", "domestic", "USA", "DEU", "FRA"]
-    detailed = footprint_by_consumer(emission, share, LABELS, bands, by_category=True)
+    detailed = mapped_footprint_by_consumer(emission, share, LABELS, bands, by_category=True)
     assert len(detailed) == len(LABELS)
     assert detailed["share"].sum() == pytest.approx(1.0)
