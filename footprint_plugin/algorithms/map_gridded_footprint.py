@@ -308,9 +308,13 @@ class MapGriddedFootprint(FootprintMapAlgorithm):
 
     @staticmethod
     def _cells(dataset, band_number):
-        """(values, rows, cols) of the cells of a band holding a non-zero value, in blocks."""
+        """(values, rows, cols) of the cells of a band holding a non-zero value, in blocks.
+
+        Values are unpacked with the band's scale and offset (e.g. NetCDF scale_factor).
+        """
         band = dataset.GetRasterBand(band_number)
         nodata = band.GetNoDataValue()
+        scale, offset = band.GetScale() or 1.0, band.GetOffset() or 0.0
         for row_start in range(0, dataset.RasterYSize, ROWS_PER_READ):
             count = min(ROWS_PER_READ, dataset.RasterYSize - row_start)
             block = band.ReadAsArray(0, row_start, dataset.RasterXSize, count).astype(np.float64)
@@ -320,7 +324,7 @@ class MapGriddedFootprint(FootprintMapAlgorithm):
             holds &= ~np.isnan(block)
             rows, cols = np.nonzero(holds)
             if rows.size:
-                yield block[rows, cols], rows + row_start, cols
+                yield block[rows, cols] * scale + offset, rows + row_start, cols
 
     def write_sources(self, parameters, context, feedback, parts, accounts):
         """One point per non-zero raster cell (its centre, in the grid's CRS)."""

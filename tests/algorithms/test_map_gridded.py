@@ -139,3 +139,15 @@ def test_a_sector_table_naming_an_unknown_raster(processing, provider, tmp_path)
     table.write_text("layer,band,sector\nthree,1,ELEC\n")
     with pytest.raises(QgsProcessingException, match="SECTOR_TABLE names the raster 'three'"):
         run_gridded(processing, tmp_path, [raster, other], SECTOR_TABLE=str(table))
+
+
+def test_packed_values_are_unpacked_with_the_band_scale_and_offset(processing, provider, tmp_path):
+    raster = write_raster(
+        tmp_path / "packed.tif", [[10.0, 100.0, 20.0]], (0.05, 0.1), (0.1, 0.1), "EPSG:4326"
+    )
+    dataset = gdal.Open(str(raster), gdal.GA_Update)
+    dataset.GetRasterBand(1).SetScale(0.5)
+    dataset.GetRasterBand(1).SetOffset(1.0)
+    dataset = None
+    results = run_gridded(processing, tmp_path, [raster], SECTORS="ELEC", SUBCELLS=4)
+    assert results["TOTAL"] == pytest.approx((10 + 100 + 20) * 0.5 + 3 * 1.0)
