@@ -4,7 +4,6 @@ import base64
 
 import numpy as np
 import pandas as pd
-from osgeo import gdal
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -24,6 +23,7 @@ from .. import html_report
 from ..engine.band_labels import foreign_band
 from ..map_image import footprint_map_image
 from .base import FootprintAlgorithm
+from .raster_zones import FootprintRaster
 from .tables import read_table
 
 TOP = 10
@@ -181,12 +181,11 @@ class FootprintReport(FootprintAlgorithm):
         return None if source is None else read_table(source)
 
     def processAlgorithm(self, parameters, context, feedback):
-        raster = self.parameterAsRasterLayer(parameters, self.FOOTPRINT, context)
-        if raster is None:
-            raise QgsProcessingException("FOOTPRINT is not a raster QGIS can open.")
-        path = raster.source()
-        totals, descriptions = band_totals(path)
-        foreign = foreign_band(descriptions)
+        layer = self.parameterAsRasterLayer(parameters, self.FOOTPRINT, context)
+        raster = FootprintRaster.from_layer(layer, self.FOOTPRINT)
+        path = raster.source
+        totals = band_totals(raster, feedback)
+        foreign = foreign_band(raster.band_labels)
         if foreign is None:
             raise QgsProcessingException(
                 f"{path} has no band described as foreign-driven: give the footprint map that "
@@ -198,7 +197,7 @@ class FootprintReport(FootprintAlgorithm):
             self.FOREIGN_SHARE: totals[foreign] / totals[0] if totals[0] else None,
         }
         note = self.parameterAsString(parameters, self.NOTE, context)
-        sections = [("Totals", self.totals_section(results, raster, note))]
+        sections = [("Totals", self.totals_section(results, path, note))]
 
         feedback.setProgress(10)
         image = footprint_map_image(
@@ -287,12 +286,12 @@ class FootprintReport(FootprintAlgorithm):
         layer = self.parameterAsVectorLayer(parameters, key, context)
         return None if layer is None else layer.clone()
 
-    def totals_section(self, results, raster, note):
+    def totals_section(self, results, path, note):
         facts = pd.DataFrame(
             {
                 "": ["Footprint map", "Total footprint mapped", "Foreign-driven", "Foreign share"],
                 "value": [
-                    raster.source(),
+                    path,
                     html_report.number(results[self.TOTAL]),
                     html_report.number(results[self.FOREIGN]),
                     ""
@@ -321,20 +320,13 @@ class FootprintReport(FootprintAlgorithm):
         return [("Concentration", html_report.paragraph(text) + svg)]
 
 
-def band_totals(path: str) -> tuple[list[float], list[str]]:
-    """Sum (float64, nodata excluded) and description of every band of the raster."""
-    dataset = gdal.Open(path)
-    if dataset is None:
-        raise QgsProcessingException(f"GDAL cannot open {path}.")
-    totals, descriptions = [], []
-    for index in range(1, dataset.RasterCount + 1):
-        band = dataset.GetRasterBand(index)
-        values = band.ReadAsArray().astype(np.float64)
-        nodata = band.GetNoDataValue()
-        valid = np.isfinite(values) & (values != nodata if nodata is not None else True)
-        totals.append(float(values[valid].sum()))
-        descriptions.append(band.GetDescription())
-    return totals, descriptions
+def band_totals(raster: FootprintRaster, feedback) -> list[float]:
+    """Sum of every band (float64, no data left out), read in row blocks."""
+    bands = list(range(1, raster.n_bands + 1))
+    totals = np.zeros(len(bands))
+    for _, values in raster.blocks(bands, feedback, progress=(0.0, 10.0)):
+        totals += np.nansum(values, axis=(1, 2))
+    return totals.tolist()
 
 
 def ranking_section(amounts: pd.Series, foreign_total: float, label: str) -> str:
