@@ -23,7 +23,6 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..engine.aggregation import match_regions
 from ..engine.attribution import driven_shares
@@ -87,13 +86,13 @@ BREAKDOWNS = ("Consumer region", "Consumer region × final-demand category")
 CONSUMER_BAND_CHOICES = ("Foreign consumers only", "Every consumer region (domestic too)")
 
 ACCOUNT_FIELDS = (
-    ("attributed", QVariant.Double),
-    ("domestic", QVariant.Double),
-    ("foreign", QVariant.Double),
-    ("top_foreign_consumer", QVariant.String),
-    ("top_foreign_amount", QVariant.Double),
-    ("unattributed", QVariant.Double),
-    ("unattributed_reason", QVariant.String),
+    ("attributed", "real"),
+    ("domestic", "real"),
+    ("foreign", "real"),
+    ("top_foreign_consumer", "text"),
+    ("top_foreign_amount", "real"),
+    ("unattributed", "real"),
+    ("unattributed_reason", "text"),
 )
 """Fields added to every source in OUTPUT_SOURCES (columns of engine.balance.source_accounts)."""
 

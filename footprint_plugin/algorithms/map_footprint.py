@@ -3,7 +3,6 @@
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -14,6 +13,7 @@ from qgis.core import (
 
 from .footprint_map import ACCOUNT_FIELDS, FootprintMapAlgorithm, check_crs
 from .sources import CHUNK, read_vector_sources
+from .tables import new_field
 
 
 class MapFootprint(FootprintMapAlgorithm):
@@ -130,7 +130,7 @@ class MapFootprint(FootprintMapAlgorithm):
         source = self._source
         extra = QgsFields()
         for name, kind in ACCOUNT_FIELDS:
-            extra.append(QgsField(name, kind))
+            extra.append(new_field(name, kind))
         fields = QgsProcessingUtils.combineFields(source.fields(), extra)
         sink, dest_id = self.parameterAsSink(
             parameters,

@@ -17,7 +17,6 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsPointXY,
@@ -32,7 +31,6 @@ from qgis.core import (
     QgsRectangle,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..engine.inventory import read_csv_rows
 from ..engine.raster_sources import automatic_subdivision, subcell_centres
@@ -40,17 +38,18 @@ from .base import engine_errors
 from .coordinates import bounds_in, rectangle_outline, transform_xy
 from .footprint_map import ACCOUNT_FIELDS, FootprintMapAlgorithm, check_crs
 from .sources import CHUNK, NO_REGION, SourceParts, gc_paused
+from .tables import new_field
 
 ROWS_PER_READ = 512
 """Raster rows read at a time."""
 
 CELL_FIELDS = (
-    ("layer", QVariant.String),
-    ("band", QVariant.Int),
-    ("sector", QVariant.String),
-    ("row", QVariant.Int),
-    ("col", QVariant.Int),
-    ("emission", QVariant.Double),
+    ("layer", "text"),
+    ("band", "integer"),
+    ("sector", "text"),
+    ("row", "integer"),
+    ("col", "integer"),
+    ("emission", "real"),
 )
 
 
@@ -330,7 +329,7 @@ class MapGriddedFootprint(FootprintMapAlgorithm):
         """One point per non-zero raster cell (its centre, in the grid's CRS)."""
         fields = QgsFields()
         for name, kind in (*CELL_FIELDS, *ACCOUNT_FIELDS):
-            fields.append(QgsField(name, kind))
+            fields.append(new_field(name, kind))
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT_SOURCES, context, fields, QgsWkbTypes.Point, self._grid_crs
         )

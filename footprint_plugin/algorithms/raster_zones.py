@@ -17,19 +17,18 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..engine.band_labels import band_field_names, foreign_band, unique_names
 from ..engine.zonal import coverage_fractions, zonal_sums
 from .base import engine_errors
 from .coordinates import coordinate_sequences, plain_geometry
+from .tables import new_field
 
 BLOCK_VALUES = 8_000_000
 """Cell values read per block (64 MB as float64)."""
@@ -331,8 +330,7 @@ def write_zone_features(algorithm, parameters, context, key, source, zones, tabl
     columns = unique_names(table.columns, source.fields().names())
     fields = QgsFields(source.fields())
     for column, dtype in zip(columns, table.dtypes):
-        kind = QVariant.LongLong if dtype.kind in "iu" else QVariant.Double
-        fields.append(QgsField(column, kind))
+        fields.append(new_field(column, "integer64" if dtype.kind in "iu" else "real"))
     geometry_type = source.wkbType()
     if QgsWkbTypes.geometryType(geometry_type) == QgsWkbTypes.PolygonGeometry:
         geometry_type = QgsWkbTypes.multiType(geometry_type)

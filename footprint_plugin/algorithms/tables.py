@@ -1,10 +1,11 @@
-"""Write pandas tables to Processing feature sinks (no-geometry tables that chain in models)."""
+"""Tables for Processing sinks: pandas tables in and out, and field types per QGIS version."""
 
 import contextlib
 
 import numpy as np
 import pandas as pd
 from qgis.core import (
+    Qgis,
     QgsFeature,
     QgsFeatureSink,
     QgsField,
@@ -14,17 +15,39 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+if Qgis.QGIS_VERSION_INT >= 33800:  # fields are typed by QMetaType; QVariant types deprecated
+    from qgis.PyQt.QtCore import QMetaType
+
+    FIELD_TYPES = {
+        "real": QMetaType.Type.Double,
+        "text": QMetaType.Type.QString,
+        "integer": QMetaType.Type.Int,
+        "integer64": QMetaType.Type.LongLong,
+    }
+else:
+    FIELD_TYPES = {
+        "real": QVariant.Double,
+        "text": QVariant.String,
+        "integer": QVariant.Int,
+        "integer64": QVariant.LongLong,
+    }
+
+
+def new_field(name: str, kind: str) -> QgsField:
+    """A field of ``kind`` (real, text, integer, integer64) in the running QGIS's terms."""
+    return QgsField(name, FIELD_TYPES[kind])
+
 
 def table_fields(table: pd.DataFrame) -> QgsFields:
     """QGIS fields for a table's columns: integers, reals, and text for everything else."""
     fields = QgsFields()
     for name, dtype in table.dtypes.items():
         if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
-            fields.append(QgsField(str(name), QVariant.LongLong))
+            fields.append(new_field(str(name), "integer64"))
         elif pd.api.types.is_float_dtype(dtype):
-            fields.append(QgsField(str(name), QVariant.Double))
+            fields.append(new_field(str(name), "real"))
         else:
-            fields.append(QgsField(str(name), QVariant.String))
+            fields.append(new_field(str(name), "text"))
     return fields
 
 
