@@ -12,6 +12,7 @@ from qgis.core import (
     QgsMapSettings,
     QgsMarkerSymbol,
     QgsProject,
+    QgsProviderRegistry,
     QgsRasterLayer,
     QgsRectangle,
     QgsSingleSymbolRenderer,
@@ -45,6 +46,12 @@ def footprint_layer(path: str, band: int) -> QgsRasterLayer:
         values = dataset.GetRasterBand(band).ReadAsArray()
         layer.setRenderer(skewed_renderer(layer.dataProvider(), band, values))
     return layer
+
+
+def layer_label(layer) -> str:
+    """A layer's table name for a legend (a GeoPackage layer's, not the file's), else its name."""
+    parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    return parts.get("layerName") or layer.name()
 
 
 def style_outlines(layer) -> None:
@@ -148,7 +155,7 @@ def footprint_map_image(
     if points is not None:
         style_points(points)
         layers.insert(0, points)
-        legend_points = [(POINT_COLOUR, points.name())]
+        legend_points = [(POINT_COLOUR, layer_label(points))]
     if background is not None:
         style_background(background)
         layers.append(background)
