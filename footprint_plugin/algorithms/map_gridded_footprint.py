@@ -112,16 +112,14 @@ def read_sector_table(path: str) -> list:
     """(layer, band, sector) rows of a band -> sector CSV (columns band, sector[, layer])."""
     with engine_errors():
         rows, header = read_csv_rows(Path(path), "SECTOR_TABLE")
-    columns = {name.strip().lower(): name for name in header}
-    if "band" not in columns or "sector" not in columns or not rows:
+    if "band" not in header or "sector" not in header or not rows:
         raise QgsProcessingException(
             f"SECTOR_TABLE {path} must be a CSV with the columns band and sector (and layer when "
             "several rasters are given): one row per band holding emissions."
         )
     table = []
     for line, row in enumerate(rows, start=2):
-        layer = str(row.get(columns.get("layer", ""), "") or "").strip()
-        band, sector = str(row[columns["band"]]).strip(), str(row[columns["sector"]]).strip()
+        layer, band, sector = row.get("layer", ""), row["band"], row["sector"]
         if not band.isdigit() or not sector:
             raise QgsProcessingException(
                 f"SECTOR_TABLE {path}, line {line}: band must be a band number (1, 2, ...) and "

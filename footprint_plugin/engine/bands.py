@@ -158,8 +158,7 @@ def read_consumer_groups(path: str | Path) -> dict[str, str]:
     """
     path = Path(path)
     rows, header = read_csv_rows(path, "CONSUMER_GROUPS")
-    columns = {name.strip().lower(): name for name in header}
-    missing = [column for column in GROUP_COLUMNS if column not in columns]
+    missing = [column for column in GROUP_COLUMNS if column not in header]
     if missing or not rows:
         raise MrioFileError(
             f"CONSUMER_GROUPS {path} must be a CSV with a header row with the columns "
@@ -168,7 +167,7 @@ def read_consumer_groups(path: str | Path) -> dict[str, str]:
         )
     groups: dict[str, str] = {}
     for line, row in enumerate(rows, start=2):
-        region, group = (str(row[columns[column]] or "").strip() for column in GROUP_COLUMNS)
+        region, group = (row[column] for column in GROUP_COLUMNS)
         if not region or not group:
             raise MrioFileError(f"CONSUMER_GROUPS {path}, line {line}: empty region or group.")
         if region in groups and groups[region] != group:

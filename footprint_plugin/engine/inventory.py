@@ -85,8 +85,7 @@ def read_concordance(path: str | Path, mrio_sectors: Sequence[str]) -> Concordan
     """
     path = Path(path)
     rows, header = read_csv_rows(path, "CONCORDANCE")
-    columns = {name.strip().lower(): name for name in header}
-    missing = [column for column in CONCORDANCE_COLUMNS[:2] if column not in columns]
+    missing = [column for column in CONCORDANCE_COLUMNS[:2] if column not in header]
     if missing or not rows:
         raise MrioFileError(
             f"CONCORDANCE {path} must be a CSV with a header row with the columns "
@@ -95,9 +94,8 @@ def read_concordance(path: str | Path, mrio_sectors: Sequence[str]) -> Concordan
         )
     inventory, mrio, weight = [], [], []
     for line, row in enumerate(rows, start=2):
-        code = str(row[columns["inventory_sector"]] or "").strip()
-        target = str(row[columns["mrio_sector"]] or "").strip()
-        text = str(row[columns["weight"]] or "").strip() if "weight" in columns else "1"
+        code, target = row["inventory_sector"], row["mrio_sector"]
+        text = row["weight"] if "weight" in header else "1"
         try:
             value = float(text)
         except ValueError:
@@ -137,7 +135,10 @@ def read_concordance(path: str | Path, mrio_sectors: Sequence[str]) -> Concordan
 
 
 def read_csv_rows(path: Path, what: str) -> tuple[list[dict], list[str]]:
-    """Rows (dicts) and header of a small UTF-8 CSV (a byte-order mark is fine).
+    """Rows and header of a small UTF-8 CSV (a byte-order mark is fine), cleaned once.
+
+    Column names are stripped and lower-cased (``Inventory_Sector `` is ``inventory_sector``);
+    cells are stripped strings, "" where a row is short.
 
     Raises
     ------
@@ -147,7 +148,13 @@ def read_csv_rows(path: Path, what: str) -> tuple[list[dict], list[str]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            return list(reader), list(reader.fieldnames or [])
+            header = [name.strip().lower() for name in reader.fieldnames or []]
+            reader.fieldnames = header
+            rows = [
+                {name: (cell or "").strip() for name, cell in row.items() if name is not None}
+                for row in reader
+            ]
+            return rows, header
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise MrioFileError(f"{what} {path} cannot be read ({error}).") from error
 
