@@ -97,22 +97,50 @@ def write_footprint_raster(
         GDAL metadata items (units, MRIO, ...).
     feedback, progress
         Processing feedback and the progress range of this step.
+    """
+    grid = footprint.grid
+
+    def fill(dataset):
+        dataset.SetMetadata({key: str(value) for key, value in metadata.items()})
+        return _write_bands(dataset, footprint, territory, feedback, progress)
+
+    write_geotiff(
+        path,
+        (grid.n_rows, grid.n_cols),
+        gdal.GDT_Float32,
+        GTIFF_OPTIONS,
+        grid.geotransform,
+        grid.crs_wkt,
+        descriptions,
+        DEFAULT_NODATA,
+        fill,
+    )
+
+
+def write_geotiff(
+    path: str, shape, data_type, options, geotransform, crs_wkt, descriptions, nodata, fill
+) -> None:
+    """Write a GeoTIFF atomically: to a hidden file in the same folder, renamed when complete.
+
+    ``fill(dataset)`` writes the values of the bands (one per description) and returns False
+    if the run was cancelled. It must not keep the dataset: this function closes it.
 
     Raises
     ------
     QgsProcessingException
-        If the file cannot be written, or the run is cancelled (nothing is left behind).
+        If ``path`` is not a .tif, the file cannot be written, or the run is cancelled; no
+        partial file is left behind.
     """
     destination = Path(path)
     if destination.suffix.lower() not in (".tif", ".tiff"):
         raise QgsProcessingException(
             f"OUTPUT must be a GeoTIFF file (.tif), got {destination.name}. Choose a .tif name."
         )
-    grid = footprint.grid
     partial = destination.with_name(f".{destination.stem}.partial.tif")
+    n_rows, n_cols = shape
     gdal.ErrorReset()
     dataset = gdal.GetDriverByName("GTiff").Create(
-        str(partial), grid.n_cols, grid.n_rows, footprint.n_bands, gdal.GDT_Float32, GTIFF_OPTIONS
+        str(partial), n_cols, n_rows, len(descriptions), data_type, options
     )
     if dataset is None:
         raise QgsProcessingException(
@@ -121,13 +149,12 @@ def write_footprint_raster(
         )
     written = False
     try:
-        dataset.SetGeoTransform(grid.geotransform)
-        dataset.SetProjection(grid.crs_wkt)
-        dataset.SetMetadata({key: str(value) for key, value in metadata.items()})
+        dataset.SetGeoTransform(geotransform)
+        dataset.SetProjection(crs_wkt)
         for band, description in enumerate(descriptions, start=1):
             dataset.GetRasterBand(band).SetDescription(description)
-            dataset.GetRasterBand(band).SetNoDataValue(DEFAULT_NODATA)
-        if not _write_bands(dataset, footprint, territory, feedback, progress):
+            dataset.GetRasterBand(band).SetNoDataValue(nodata)
+        if not fill(dataset):
             raise QgsProcessingException("Cancelled: no raster was written.")
         dataset.FlushCache()
         dataset = None  # closes the file

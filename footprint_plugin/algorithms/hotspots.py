@@ -1,8 +1,5 @@
 """footprint:hotspots: the smallest area holding a given share of a footprint band."""
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from osgeo import gdal
@@ -10,7 +7,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsEllipsoidUtils,
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBand,
     QgsProcessingParameterFeatureSink,
@@ -27,7 +23,7 @@ from ..engine.cell_areas import ellipsoidal_row_areas
 from ..engine.concentration import ConcentrationError, check_level, concentration
 from ..engine.projection import is_equal_area
 from .base import FootprintAlgorithm, engine_errors
-from .footprint_raster import ApplyStyleFile
+from .footprint_raster import ApplyStyleFile, write_geotiff
 from .layer_styles import write_hotspot_style
 from .raster_zones import FootprintRaster, centre_cells, crs_name, read_zones
 from .tables import write_table
@@ -156,7 +152,17 @@ class Hotspots(FootprintAlgorithm):
             f"hotspots: 1 = smallest area holding {100 * level:g}% of band {band} "
             f"({raster.descriptions[band - 1] or 'no description'})"
         )
-        write_byte_raster(output, codes.reshape(raster.shape), raster, OUTSIDE, description)
+        write_geotiff(
+            output,
+            raster.shape,
+            gdal.GDT_Byte,
+            ["COMPRESS=DEFLATE", "TILED=YES"],
+            raster.geotransform,
+            raster.crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED_GDAL),
+            [description],
+            OUTSIDE,
+            lambda dataset: write_codes(dataset, codes.reshape(raster.shape)),
+        )
         ApplyStyleFile.attach(context, output, write_hotspot_style(output, 100 * level))
         results = {
             self.OUTPUT: output,
@@ -296,36 +302,7 @@ class Hotspots(FootprintAlgorithm):
         )
 
 
-def write_byte_raster(path: str, codes: np.ndarray, raster, nodata: int, description: str):
-    """Write a one-band Byte GeoTIFF on the raster's grid, atomically (no partial file left)."""
-    destination = Path(path)
-    if destination.suffix.lower() not in (".tif", ".tiff"):
-        raise QgsProcessingException(
-            f"OUTPUT must be a GeoTIFF file (.tif), got {destination.name}. Choose a .tif name."
-        )
-    partial = destination.with_name(f".{destination.stem}.partial.tif")
-    n_rows, n_cols = codes.shape
-    gdal.ErrorReset()
-    dataset = gdal.GetDriverByName("GTiff").Create(
-        str(partial), n_cols, n_rows, 1, gdal.GDT_Byte, ["COMPRESS=DEFLATE", "TILED=YES"]
-    )
-    if dataset is None:
-        raise QgsProcessingException(
-            f"Cannot create {destination} ({gdal.GetLastErrorMsg()}). Check that the folder "
-            "exists and is writable."
-        )
-    try:
-        dataset.SetGeoTransform(raster.geotransform)
-        dataset.SetProjection(raster.crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED_GDAL))
-        band = dataset.GetRasterBand(1)
-        band.SetNoDataValue(nodata)
-        band.SetDescription(description)
-        band.WriteArray(codes)
-        dataset.FlushCache()
-        dataset = band = None  # closes the file
-        if gdal.GetLastErrorType() >= gdal.CE_Failure:
-            raise QgsProcessingException(f"Writing {destination} failed: {gdal.GetLastErrorMsg()}")
-        os.replace(partial, destination)
-    finally:
-        dataset = band = None
-        partial.unlink(missing_ok=True)
+def write_codes(dataset, codes: np.ndarray) -> bool:
+    """Fill the hotspot raster's one band (write errors are caught by ``write_geotiff``)."""
+    dataset.GetRasterBand(1).WriteArray(codes)
+    return True
