@@ -169,3 +169,14 @@ def test_a_projected_grid_that_is_not_equal_area_is_reported(processing, provide
     result = run(processing, tmp_path, raster, feedback)
     assert "EPSG:3857 is not equal-area" in feedback.log
     assert result["HOTSPOT_CELLS"] == 12
+
+
+def test_an_output_that_is_not_a_geotiff_is_refused_and_nothing_is_left(
+    processing, provider, tmp_path
+):
+    raster = write_raster(tmp_path / "uniform.tif", np.full((4, 4), 1.0), ORIGIN)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(QgsProcessingException, match="must be a GeoTIFF file"):
+        run(processing, tmp_path, raster, OUTPUT=str(out / "hotspots.png"))
+    assert list(out.iterdir()) == []
