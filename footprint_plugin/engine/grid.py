@@ -271,20 +271,3 @@ class GridSpec:
     def flat_index(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Row-major cell number ``row * n_cols + col`` (int64) of cells inside the grid."""
         return np.asarray(rows, dtype=np.int64) * self.n_cols + np.asarray(cols, dtype=np.int64)
-
-    def cell_centres(self, row_start: int, row_stop: int) -> tuple[np.ndarray, np.ndarray]:
-        """Centre coordinates of the cells of rows ``row_start:row_stop``.
-
-        For sampling a sector raster, or any layer, at the cells of one block of the output.
-
-        Returns
-        -------
-        x, y
-            float64 arrays of shape (row_stop - row_start, n_cols).
-        """
-        if not 0 <= row_start <= row_stop <= self.n_rows:
-            raise ValueError(f"Rows {row_start}:{row_stop} are not within 0:{self.n_rows}")
-        x = self.x_min + (np.arange(self.n_cols) + 0.5) * self.cell_size
-        y = self.y_max - (np.arange(row_start, row_stop) + 0.5) * self.cell_size
-        x_grid, y_grid = np.meshgrid(x, y)
-        return x_grid, y_grid

@@ -192,15 +192,3 @@ def test_invalid_grid_size():
         GridSpec(CRS, 0.0, 0.0, 1.0, 3, 0)
     with pytest.raises(TypeError):
         GridSpec(CRS, 0.0, 0.0, 1.0, 2.5, 1)
-
-
-def test_cell_centres_of_a_block_of_rows():
-    x, y = small_grid().cell_centres(1, 3)
-    assert x.shape == y.shape == (2, 3)
-    assert x[0].tolist() == [1500.0, 2500.0, 3500.0]
-    assert y[:, 0].tolist() == [3500.0, 2500.0]
-    rows, cols, inside = small_grid().cell_index(x, y)
-    assert inside.all()
-    assert (rows == np.array([[1], [2]])).all() and (cols == np.arange(3)).all()
-    with pytest.raises(ValueError, match="not within"):
-        small_grid().cell_centres(2, 5)
