@@ -81,9 +81,8 @@ def reprojected(layer, crs: str):
     return memory_layer(f"{kind}?crs={crs}{fields}", rows)
 
 
-def run_map(processing, tmp_path, sources, regions=None, **parameters):
-    """Run footprint:mapfootprint with the tiny MRIO; (results, bands, feedback)."""
-    feedback = RecordingFeedback()
+def map_parameters(tmp_path, sources, regions=None, **parameters):
+    """Parameters of footprint:mapfootprint for ``sources`` with the tiny MRIO."""
     defaults = {
         "INPUT": sources,
         "EMISSION_FIELD": "co2",
@@ -96,8 +95,16 @@ def run_map(processing, tmp_path, sources, regions=None, **parameters):
         "OUTPUT": str(tmp_path / "footprint.tif"),
         "BALANCE": "TEMPORARY_OUTPUT",
     }
+    return {**defaults, **parameters}
+
+
+def run_map(processing, tmp_path, sources, regions=None, **parameters):
+    """Run footprint:mapfootprint with the tiny MRIO; (results, bands, feedback)."""
+    feedback = RecordingFeedback()
     results = processing.run(
-        "footprint:mapfootprint", {**defaults, **parameters}, feedback=feedback
+        "footprint:mapfootprint",
+        map_parameters(tmp_path, sources, regions, **parameters),
+        feedback=feedback,
     )
     return results, read_bands(results["OUTPUT"]), feedback
 

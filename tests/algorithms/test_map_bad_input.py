@@ -5,10 +5,10 @@ from qgis.core import QgsProcessingException
 
 from tests.algorithms.map_cases import (
     balance,
+    map_parameters,
     regions_layer,
     run_map,
     sources_layer,
-    write_tiny_mrio,
 )
 
 GOOD = ("POINT(5000 5000)", 100.0, "ELEC", "A")
@@ -192,16 +192,7 @@ def test_cancelling_leaves_no_raster(processing, provider, tmp_path):
                 self.cancel()
 
     feedback = CancelWhenWriting()
-    parameters = {
-        "INPUT": points(GOOD),
-        "EMISSION_FIELD": "co2",
-        "SECTOR_FIELD": "sector",
-        "REGIONS": regions_layer(),
-        "REGION_CODE_FIELD": "code",
-        "MRIO": str(write_tiny_mrio(tmp_path / "mrio")),
-        "OUTPUT": str(tmp_path / "footprint.tif"),
-        "BALANCE": "TEMPORARY_OUTPUT",
-    }
+    parameters = map_parameters(tmp_path, points(GOOD))
     with pytest.raises(QgsProcessingException, match="Cancelled: no raster was written"):
         processing.run("footprint:mapfootprint", parameters, feedback=feedback)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mrio"]

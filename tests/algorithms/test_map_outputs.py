@@ -7,11 +7,10 @@ from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
 
 from tests.algorithms.map_cases import (
     balance,
-    regions_layer,
+    map_parameters,
     run_map,
     sources_layer,
     table,
-    write_tiny_mrio,
 )
 
 MIXED = [
@@ -58,16 +57,7 @@ def test_the_style_sidecar_is_applied_when_qgis_opens_the_raster(processing, pro
 
 
 def test_the_style_is_applied_when_processing_loads_the_result(processing, provider, tmp_path):
-    parameters = {
-        "INPUT": sources_layer("Point", MIXED),
-        "EMISSION_FIELD": "co2",
-        "SECTOR_FIELD": "sector",
-        "REGIONS": regions_layer(),
-        "REGION_CODE_FIELD": "code",
-        "MRIO": str(write_tiny_mrio(tmp_path / "mrio")),
-        "OUTPUT": str(tmp_path / "footprint.tif"),
-        "BALANCE": "TEMPORARY_OUTPUT",
-    }
+    parameters = map_parameters(tmp_path, sources_layer("Point", MIXED))
     results = processing.runAndLoadResults("footprint:mapfootprint", parameters)
     project = QgsProject.instance()
     loaded = [
