@@ -11,11 +11,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..engine.concentration import ConcentrationError
-from ..engine.errors import MrioError
-from ..engine.grid import GridError
-from ..engine.gridding import GriddingError
-from ..engine.zonal import ZonalError
+from ..engine.errors import FootprintError
 from ..provider import PLUGIN_DIR
 
 
@@ -87,5 +83,5 @@ def engine_errors():
     """Turn the engine's typed errors (bad input a user can fix) into Processing errors."""
     try:
         yield
-    except (MrioError, GridError, GriddingError, ConcentrationError, ZonalError) as error:
+    except FootprintError as error:
         raise QgsProcessingException(str(error)) from error

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import FootprintError
+
 SHARE_TOLERANCE = 1e-9
 """A cumulative share within this of the level counts as reaching it (float sums are inexact)."""
 
@@ -24,7 +26,7 @@ CURVE_POINTS = 500
 """Default number of points the concentration curve is thinned to (endpoints always kept)."""
 
 
-class ConcentrationError(ValueError):
+class ConcentrationError(FootprintError):
     """Input that has no concentration curve; the message says what to change."""
 
 

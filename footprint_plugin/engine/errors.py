@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
-class MrioError(ValueError):
+class FootprintError(ValueError):
+    """Input the engine cannot use as given; the message says how to fix it."""
+
+
+class MrioError(FootprintError):
     """An MRIO, or an input that must line up with it, cannot be used as given."""
 
 

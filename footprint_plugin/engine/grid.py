@@ -21,13 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import FootprintError
+
 DEFAULT_MAX_CELLS = 200_000_000
 """Largest grid :meth:`GridSpec.from_extent` builds: 200 M cells is 800 MB per float32 band."""
 
 _NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
 
 
-class GridError(ValueError):
+class GridError(FootprintError):
     """A grid that cannot be built; the message says which parameter to change and how."""
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .errors import FootprintError
 from .grid import GridSpec
 
 UNATTRIBUTED = -1
@@ -40,7 +41,7 @@ DEFAULT_BLOCK_BYTES = 64 * 2**20
 """Size of a raster block when the caller does not choose the number of rows."""
 
 
-class GriddingError(ValueError):
+class GriddingError(FootprintError):
     """Inputs that cannot be gridded; the message says which input is wrong and where."""
 
 

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .errors import FootprintError
+
 FRACTION_FLOOR = 1e-12
 """Fractions below this (rounding residue of the cumulative sums) count as 0."""
 
@@ -29,7 +31,7 @@ OVERLAP_TOLERANCE = 1e-9
 """A cell counts as covered more than once when its fractions add up to more than 1 + this."""
 
 
-class ZonalError(ValueError):
+class ZonalError(FootprintError):
     """Zones or a raster that cannot be summed as given; the message says what to change."""
 
 
