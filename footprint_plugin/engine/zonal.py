@@ -272,6 +272,7 @@ def zonal_sums(
         The raster in blocks of whole rows, top to bottom: (first row, values) with values of
         shape (bands, rows, n_cols), NaN where a cell has no data (it counts as 0). Reading
         one block at a time keeps memory small; the iterator may stop the work by raising.
+        Blocks are consumed: their no-data cells are set to 0 in place.
     n_cols
         Columns of the raster.
 
@@ -285,16 +286,19 @@ def zonal_sums(
     valid_cells = 0
     for row_start, values in blocks:
         bands = values.shape[0]
-        # cells x bands, contiguous: the sparse product then reads it without another copy
-        by_band = np.ascontiguousarray(np.reshape(values, (bands, -1)).T, dtype=np.float64)
+        # bands x cells as laid out in the block (a cells x bands transpose would cost a
+        # strided copy), no data set to 0 in place, then one sparse product per band
+        by_band = np.reshape(np.asarray(values, dtype=np.float64), (bands, -1))
         missing = np.isnan(by_band)
         valid_cells += by_band.size - int(np.count_nonzero(missing))
         by_band[missing] = 0.0
         first = row_start * n_cols
         if sums is None:
             sums, band_totals = np.zeros((by_cell.shape[0], bands)), np.zeros(bands)
-        sums += by_cell[:, first : first + by_band.shape[0]] @ by_band
-        band_totals += by_band.sum(axis=0)
+        block_fractions = by_cell[:, first : first + by_band.shape[1]].tocsr()
+        for band in range(bands):
+            sums[:, band] += block_fractions @ by_band[band]
+        band_totals += by_band.sum(axis=1)
     if sums is None:
         raise ZonalError("The raster has no rows to sum.")
     if valid_cells == 0:
