@@ -42,8 +42,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from footprint_plugin.engine.leontief import LeontiefSolver
-from footprint_plugin.engine.synthetic import random_mrio
+from footprint_plugin.engine.mrio.leontief import LeontiefSolver
+from tests.synthetic import random_mrio
 
 #: (domestic density, trade density) of Z; overall density is about domestic / 49 + trade.
 DENSITIES = ((0.5, 0.005), (0.2, 0.002), (0.1, 0.001), (0.1, 0.0005), (0.05, 0.0001))

@@ -48,10 +48,10 @@ import scipy.linalg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from footprint_plugin.engine.aggregation import sum_by  # noqa: E402
-from footprint_plugin.engine.attribution import attribute_emissions, driven_shares  # noqa: E402
-from footprint_plugin.engine.mrio import Extension, build_mrio  # noqa: E402
-from footprint_plugin.engine.synthetic import random_mrio  # noqa: E402
+from footprint_plugin.engine.mrio.aggregation import sum_by  # noqa: E402
+from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares  # noqa: E402
+from footprint_plugin.engine.mrio.model import Extension, build_mrio  # noqa: E402
+from tests.synthetic import random_mrio  # noqa: E402
 
 REGIONS, CATEGORIES = 49, 7
 TOLERANCE = 1e-9

@@ -176,8 +176,9 @@ def centre_based_sums(cities, raster_path: str) -> tuple[float, np.ndarray]:
     city by city, so overlapping cities both count a cell as QGIS does), then ``zonal_sums``."""
     from qgis.core import QgsProcessingFeedback, QgsRasterLayer
 
-    from footprint_plugin.algorithms.raster_zones import FootprintRaster, centre_cells
-    from footprint_plugin.engine.zonal import whole_cell_fractions, zonal_sums
+    from footprint_plugin.engine.analysis.zonal import whole_cell_fractions, zonal_sums
+    from footprint_plugin.qgis_io.footprint_raster import FootprintRaster
+    from footprint_plugin.qgis_io.zones import centre_cells
 
     start = time.perf_counter()
     raster = FootprintRaster.from_layer(QgsRasterLayer(raster_path, "footprint", "gdal"))
@@ -192,8 +193,9 @@ def interior_copy(cities, raster_path: str, path: Path, bands=(1, 2)) -> None:
     """Two bands of the raster with every cell not entirely inside one city set to no data."""
     from qgis.core import QgsRasterLayer
 
-    from footprint_plugin.algorithms.raster_zones import FootprintRaster, zone_rings
-    from footprint_plugin.engine.zonal import coverage_fractions
+    from footprint_plugin.engine.analysis.zonal import coverage_fractions
+    from footprint_plugin.qgis_io.footprint_raster import FootprintRaster
+    from footprint_plugin.qgis_io.zones import zone_rings
 
     raster = FootprintRaster.from_layer(QgsRasterLayer(raster_path, "footprint", "gdal"))
     fractions = coverage_fractions(

@@ -4,7 +4,8 @@ from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from .provider import PLUGIN_DIR, FootprintProvider
+from .provider import FootprintProvider
+from .resources import DEMO_DIR, ICON_PATH
 
 MENU = "&Carbon Footprint Hotspots"
 
@@ -26,7 +27,7 @@ class FootprintPlugin:
     def initGui(self):
         self.initProcessing()
         action = QAction(
-            QIcon(str(PLUGIN_DIR / "ui" / "icon.svg")),
+            QIcon(str(ICON_PATH)),
             "Carbon footprint algorithms…",
             self.iface.mainWindow(),
         )
@@ -53,7 +54,7 @@ class FootprintPlugin:
 
     def load_demo_data(self):
         """Add the demo layers to the project, in a group of their own."""
-        from .demo_layers import DEMO_DIR, demo_layers
+        from .qgis_io.demo_layers import demo_layers
 
         project = QgsProject.instance()
         group = project.layerTreeRoot().insertGroup(0, "Carbon footprint demo")

@@ -4,7 +4,7 @@
     render_map.py FOOTPRINT_TIF OUT_PNG [--gpkg GPKG] [--band 3] [--title TEXT] [--width 1600]
                   [--extent LON_MIN,LAT_MIN,LON_MAX,LAT_MAX]
 
-Headless (offscreen Qt); the picture is footprint_plugin.map_image's, as in footprint:report.
+Headless (offscreen Qt); the picture is footprint_plugin.report.map_image's, as in footprint:report.
 """
 
 import argparse
@@ -23,7 +23,7 @@ DEFAULT_GPKG = ROOT / "footprint_plugin" / "data" / "demo" / "china_demo.gpkg"
 
 from qgis.core import QgsApplication, QgsRectangle, QgsVectorLayer  # noqa: E402
 
-from footprint_plugin.map_image import footprint_map_image  # noqa: E402
+from footprint_plugin.report.map_image import footprint_map_image  # noqa: E402
 
 
 def demo_layer(gpkg: Path, name: str) -> QgsVectorLayer:

@@ -1,6 +1,5 @@
 """What every footprint algorithm shares: group, icon, help, and parameter help text."""
 
-from contextlib import contextmanager
 from pathlib import Path
 
 from qgis.core import (
@@ -11,8 +10,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..engine.errors import FootprintError
-from ..provider import PLUGIN_DIR
+from ..resources import ICON_PATH
 
 
 class FootprintAlgorithm(QgsProcessingAlgorithm):
@@ -48,7 +46,7 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
         return "\n".join(lines)
 
     def icon(self):
-        return QIcon(str(PLUGIN_DIR / "ui" / "icon.svg"))
+        return QIcon(str(ICON_PATH))
 
     def createInstance(self):
         return type(self)()
@@ -76,12 +74,3 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
         return parameter
-
-
-@contextmanager
-def engine_errors():
-    """Turn the engine's typed errors (bad input a user can fix) into Processing errors."""
-    try:
-        yield
-    except FootprintError as error:
-        raise QgsProcessingException(str(error)) from error

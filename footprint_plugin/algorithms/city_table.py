@@ -13,17 +13,13 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..engine.zonal import overlaps, zone_long_table, zone_table
+from ..engine.analysis.zonal import overlaps, zone_long_table, zone_table
+from ..qgis_io.errors import CANCELLED_WRITING
+from ..qgis_io.footprint_raster import FootprintRaster
+from ..qgis_io.styles import ApplyRenderer, graduated_renderer, write_vector_style
+from ..qgis_io.tables import write_table
+from ..qgis_io.zones import read_zones, write_zone_features, zonal_footprint
 from .base import FootprintAlgorithm
-from .layer_styles import ApplyRenderer, graduated_renderer, write_vector_style
-from .raster_zones import (
-    CANCELLED_WRITING,
-    FootprintRaster,
-    read_zones,
-    write_zone_features,
-    zonal_footprint,
-)
-from .tables import write_table
 
 OUTSIDE_LABEL = "outside any city"
 WGS84_ELLIPSOID = "EPSG:7030"

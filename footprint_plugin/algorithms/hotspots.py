@@ -18,15 +18,17 @@ from qgis.core import (
     QgsUnitTypes,
 )
 
-from .. import html_report
-from ..engine.cell_areas import ellipsoidal_row_areas
-from ..engine.concentration import ConcentrationError, check_level, concentration
-from ..engine.projection import is_equal_area
-from .base import FootprintAlgorithm, engine_errors
-from .footprint_raster import ApplyStyleFile, write_geotiff
-from .layer_styles import write_hotspot_style
-from .raster_zones import FootprintRaster, centre_cells, crs_name, read_zones
-from .tables import write_table
+from ..engine.analysis.cell_areas import ellipsoidal_row_areas
+from ..engine.analysis.concentration import ConcentrationError, check_level, concentration
+from ..engine.mapping.projection import is_equal_area
+from ..qgis_io.errors import crs_name, engine_errors
+from ..qgis_io.footprint_raster import FootprintRaster
+from ..qgis_io.geotiff import write_geotiff
+from ..qgis_io.styles import ApplyStyleFile, write_hotspot_style
+from ..qgis_io.tables import write_table
+from ..qgis_io.zones import centre_cells, read_zones
+from ..report import html as html_report
+from .base import FootprintAlgorithm
 
 HOTSPOT, REST, OUTSIDE = 1, 0, 255
 """Values of the hotspot raster: in the hotspot set, rest of the territory, no data."""

@@ -11,9 +11,10 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from .footprint_map import ACCOUNT_FIELDS, FootprintMapAlgorithm, check_crs
-from .sources import CHUNK, read_vector_sources
-from .tables import new_field
+from ..qgis_io.errors import check_crs
+from ..qgis_io.tables import new_field
+from ..qgis_io.vector_sources import CHUNK, read_vector_sources
+from .map_base import ACCOUNT_FIELDS, FootprintMapAlgorithm
 
 
 class MapFootprint(FootprintMapAlgorithm):

@@ -32,13 +32,13 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..engine.inventory import read_csv_rows
-from ..engine.raster_sources import automatic_subdivision, subcell_centres
-from .base import engine_errors
-from .coordinates import bounds_in, rectangle_outline, transform_xy
-from .footprint_map import ACCOUNT_FIELDS, FootprintMapAlgorithm, check_crs
-from .sources import CHUNK, NO_REGION, SourceParts, gc_paused
-from .tables import new_field
+from ..engine.mapping.inventory import read_csv_rows
+from ..engine.mapping.raster_cells import automatic_subdivision, subcell_centres
+from ..qgis_io.coordinates import bounds_in, rectangle_outline, transform_xy
+from ..qgis_io.errors import check_crs, engine_errors
+from ..qgis_io.tables import new_field
+from ..qgis_io.vector_sources import CHUNK, NO_REGION, SourceParts, gc_paused
+from .map_base import ACCOUNT_FIELDS, FootprintMapAlgorithm
 
 ROWS_PER_READ = 512
 """Raster rows read at a time."""

@@ -13,15 +13,16 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .. import html_report
-from ..engine.aggregation import match_regions
-from ..engine.attribution import attribute_emissions, driven_shares
-from ..engine.csv_format import read_emissions_csv
-from ..engine.results import attribution_table, footprint_by_consumer, unattributed_table
-from ..engine.stressors import select_stressor, stressor_names
-from .base import FootprintAlgorithm, engine_errors
-from .mrio_input import MRIO_HELP, load_mrio, mrio_parameter
-from .tables import write_table
+from ..engine.mrio.aggregation import match_regions
+from ..engine.mrio.attribution import attribute_emissions, driven_shares
+from ..engine.mrio.csv_format import read_emissions_csv
+from ..engine.mrio.results import attribution_table, footprint_by_consumer, unattributed_table
+from ..engine.mrio.stressors import select_stressor, stressor_names
+from ..qgis_io.errors import engine_errors
+from ..qgis_io.mrio_input import MRIO_HELP, load_mrio, mrio_parameter
+from ..qgis_io.tables import write_table
+from ..report import html as html_report
+from .base import FootprintAlgorithm
 
 BREAKDOWNS = (
     ("region", "Consumer region"),

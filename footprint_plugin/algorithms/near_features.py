@@ -12,18 +12,12 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 
-from ..engine.zonal import ZonalSums, zone_table
+from ..engine.analysis.zonal import ZonalSums, zone_table
+from ..qgis_io.errors import CANCELLED, CANCELLED_WRITING, crs_name
+from ..qgis_io.footprint_raster import FootprintRaster
+from ..qgis_io.tables import write_table
+from ..qgis_io.zones import read_zones, write_zone_features, zonal_footprint
 from .base import FootprintAlgorithm
-from .raster_zones import (
-    CANCELLED,
-    CANCELLED_WRITING,
-    FootprintRaster,
-    crs_name,
-    read_zones,
-    write_zone_features,
-    zonal_footprint,
-)
-from .tables import write_table
 
 BUFFER_SEGMENTS = 32
 """Segments per quarter circle of a buffer (its area is within 0.05% of the circle's)."""

@@ -19,12 +19,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
 
-from .. import html_report
-from ..engine.band_labels import foreign_band
-from ..map_image import footprint_map_image
+from ..engine.analysis.band_labels import foreign_band
+from ..qgis_io.footprint_raster import FootprintRaster
+from ..qgis_io.tables import read_table
+from ..report import html as html_report
+from ..report.map_image import footprint_map_image
 from .base import FootprintAlgorithm
-from .raster_zones import FootprintRaster
-from .tables import read_table
 
 TOP = 10
 

@@ -15,8 +15,8 @@ import pytest
 from osgeo import ogr
 from qgis.core import QgsVectorLayer
 
-from footprint_plugin.engine.attribution import attribute_emissions, driven_shares
-from footprint_plugin.engine.readers import read_mrio
+from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
+from footprint_plugin.engine.mrio.readers import read_mrio
 from tests.algorithms.map_cases import balance, read_bands, table
 from tests.conftest import ROOT
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
-from footprint_plugin.engine.attribution import attribute_emissions, driven_shares
-from footprint_plugin.engine.pymrio_format import read_pymrio
-from footprint_plugin.engine.stressors import select_stressor
+from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
+from footprint_plugin.engine.mrio.pymrio_format import read_pymrio
+from footprint_plugin.engine.mrio.stressors import select_stressor
 from tests.conftest import TEST_DATA
 
 TEST_MRIO = TEST_DATA / "test_mrio"

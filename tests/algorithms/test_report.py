@@ -73,7 +73,7 @@ def test_a_raster_without_a_foreign_band_is_refused(processing, provider, tmp_pa
 def test_map_image_of_an_unstyled_raster_leaves_nothing_beside_it(qgis_app, tmp_path):
     import numpy as np
 
-    from footprint_plugin.map_image import footprint_map_image
+    from footprint_plugin.report.map_image import footprint_map_image
 
     path = tmp_path / "footprint.tif"
     dataset = gdal.GetDriverByName("GTiff").Create(str(path), 20, 10, 3, gdal.GDT_Float32)

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from footprint_plugin.engine.attribution import attribute_emissions, driven_shares
 from footprint_plugin.engine.errors import label_text
-from footprint_plugin.engine.pymrio_format import read_pymrio
-from footprint_plugin.engine.results import footprint_by_consumer
+from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
+from footprint_plugin.engine.mrio.pymrio_format import read_pymrio
+from footprint_plugin.engine.mrio.results import footprint_by_consumer
 
 ROOT = Path(__file__).resolve().parents[2]
 ORACLE_SCRIPT = ROOT / "tests" / "oracle" / "pymrio_oracle.py"

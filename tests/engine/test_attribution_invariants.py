@@ -5,15 +5,15 @@ import scipy.sparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint_plugin.engine.aggregation import sum_by
-from footprint_plugin.engine.attribution import (
+from footprint_plugin.engine.mrio.aggregation import sum_by
+from footprint_plugin.engine.mrio.attribution import (
     REASON_ZERO_OUTPUT,
     attribute_emissions,
     driven_output,
     driven_shares,
 )
-from footprint_plugin.engine.mrio import build_mrio
-from footprint_plugin.engine.synthetic import random_mrio
+from footprint_plugin.engine.mrio.model import build_mrio
+from tests.synthetic import random_mrio
 
 EXAMPLES = settings(max_examples=30, deadline=None)
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from footprint_plugin.engine.bands import (
+from footprint_plugin.engine.errors import MrioFileError, UnknownNameError
+from footprint_plugin.engine.mapping.bands import (
     DOMESTIC,
     FOREIGN,
     TOTAL,
@@ -12,7 +13,6 @@ from footprint_plugin.engine.bands import (
     mapped_footprint_by_consumer,
     read_consumer_groups,
 )
-from footprint_plugin.engine.errors import MrioFileError, UnknownNameError
 
 LABELS = pd.MultiIndex.from_product(
     [["CN-BJ", "CN-SH", "USA", "DEU", "FRA"], ["hh", "gov"]], names=["region", "category"]

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from footprint_plugin.engine.cell_areas import ellipsoidal_row_areas
-from footprint_plugin.engine.concentration import (
+from footprint_plugin.engine.analysis.cell_areas import ellipsoidal_row_areas
+from footprint_plugin.engine.analysis.concentration import (
     ConcentrationError,
     check_level,
     concentration,

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from footprint_plugin.engine.attribution import attribute_emissions, driven_shares
-from footprint_plugin.engine.csv_format import read_csv_mrio, read_emissions_csv
 from footprint_plugin.engine.errors import LabelMismatchError, MrioFileError, MrioWarning
-from footprint_plugin.engine.results import unattributed_table
-from footprint_plugin.engine.stressors import select_stressor
+from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
+from footprint_plugin.engine.mrio.csv_format import read_csv_mrio, read_emissions_csv
+from footprint_plugin.engine.mrio.results import unattributed_table
+from footprint_plugin.engine.mrio.stressors import select_stressor
 
 FILES = {
     "producers.csv": """region,sector,total_output

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint_plugin.engine.grid import DEFAULT_MAX_CELLS, GridError, GridSpec
+from footprint_plugin.engine.mapping.grid import DEFAULT_MAX_CELLS, GridError, GridSpec
 
 CRS = 'PROJCS["Albers-like"]'
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from footprint_plugin.engine.grid import GridSpec
-from footprint_plugin.engine.gridding import (
+from footprint_plugin.engine.mapping.grid import GridSpec
+from footprint_plugin.engine.mapping.gridding import (
     DEFAULT_NODATA,
     UNATTRIBUTED,
     GriddingError,

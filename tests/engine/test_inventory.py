@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from footprint_plugin.engine.errors import MrioFileError, UnknownNameError
-from footprint_plugin.engine.inventory import (
+from footprint_plugin.engine.mapping.inventory import (
     REASONS,
     Reason,
     check_region_codes,

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint_plugin.engine.grid import GridSpec
-from footprint_plugin.engine.lines import segments_by_cell
+from footprint_plugin.engine.mapping.grid import GridSpec
+from footprint_plugin.engine.mapping.lines import segments_by_cell
 
 GRID = GridSpec("x", x_min=0.0, y_max=10.0, cell_size=1.0, n_cols=10, n_rows=10)
 

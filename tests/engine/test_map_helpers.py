@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from footprint_plugin.engine.classification import round_significant, skewed_class_breaks
-from footprint_plugin.engine.grid import GridSpec
-from footprint_plugin.engine.projection import fitted_albers, is_equal_area
-from footprint_plugin.engine.raster_sources import automatic_subdivision, subcell_centres
+from footprint_plugin.engine.analysis.classification import round_significant, skewed_class_breaks
+from footprint_plugin.engine.mapping.grid import GridSpec
+from footprint_plugin.engine.mapping.projection import fitted_albers, is_equal_area
+from footprint_plugin.engine.mapping.raster_cells import automatic_subdivision, subcell_centres
 
 
 def test_fitted_albers_parallels_at_one_and_five_sixths():

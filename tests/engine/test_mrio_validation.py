@@ -7,8 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from footprint_plugin.engine.aggregation import match_regions, sum_by
-from footprint_plugin.engine.attribution import attribute_emissions, driven_shares
 from footprint_plugin.engine.errors import (
     LabelMismatchError,
     MrioFileError,
@@ -18,9 +16,15 @@ from footprint_plugin.engine.errors import (
     SingularSystemError,
     UnknownNameError,
 )
-from footprint_plugin.engine.mrio import build_mrio
-from footprint_plugin.engine.pymrio_format import ExtensionTables, mrio_from_frames, read_pymrio
-from footprint_plugin.engine.stressors import select_stressor
+from footprint_plugin.engine.mrio.aggregation import match_regions, sum_by
+from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
+from footprint_plugin.engine.mrio.model import build_mrio
+from footprint_plugin.engine.mrio.pymrio_format import (
+    ExtensionTables,
+    mrio_from_frames,
+    read_pymrio,
+)
+from footprint_plugin.engine.mrio.stressors import select_stressor
 
 PRODUCERS = [("A", "farm"), ("A", "mill"), ("B", "farm")]
 DEMAND_LABELS = [("A", "households"), ("B", "households")]

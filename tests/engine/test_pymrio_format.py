@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from footprint_plugin.engine.errors import MrioFileError, MrioWarning
-from footprint_plugin.engine.pymrio_format import read_pymrio
-from footprint_plugin.engine.stressors import select_stressor, stressor_names
+from footprint_plugin.engine.mrio.pymrio_format import read_pymrio
+from footprint_plugin.engine.mrio.stressors import select_stressor, stressor_names
 
 TEST_MRIO = Path(__file__).resolve().parents[2] / "tests" / "data" / "test_mrio"
 

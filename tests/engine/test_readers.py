@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from footprint_plugin.engine.errors import MrioFileError
-from footprint_plugin.engine.readers import read_mrio
+from footprint_plugin.engine.mrio.readers import read_mrio
 
 TEST_MRIO = Path(__file__).resolve().parents[2] / "tests" / "data" / "test_mrio"
 CSV_MRIO = {

@@ -3,21 +3,21 @@
 import numpy as np
 import pytest
 
-from footprint_plugin.engine.attribution import (
+from footprint_plugin.engine.mrio.attribution import (
     REASON_NEGATIVE,
     REASON_NON_FINITE,
     REASON_ZERO_OUTPUT,
     attribute_emissions,
     driven_shares,
 )
-from footprint_plugin.engine.results import (
+from footprint_plugin.engine.mrio.results import (
     attribution_table,
     domestic_foreign_split,
     footprint_by_consumer,
     unattributed_table,
 )
-from footprint_plugin.engine.stressors import select_stressor
-from footprint_plugin.engine.synthetic import random_mrio
+from footprint_plugin.engine.mrio.stressors import select_stressor
+from tests.synthetic import random_mrio
 
 REGIONS = ["CN-BJ", "CN-SH", "US", "JP"]
 

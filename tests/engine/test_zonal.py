@@ -6,8 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint_plugin.engine.band_labels import band_field_names, foreign_band, unique_names
-from footprint_plugin.engine.zonal import (
+from footprint_plugin.engine.analysis.band_labels import (
+    band_field_names,
+    foreign_band,
+    unique_names,
+)
+from footprint_plugin.engine.analysis.zonal import (
     ZonalError,
     ZonalSums,
     coverage_fractions,

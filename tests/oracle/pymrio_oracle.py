@@ -31,7 +31,7 @@ import pymrio
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from footprint_plugin.engine.synthetic import random_mrio  # noqa: E402
+from tests.synthetic import random_mrio  # noqa: E402
 
 
 def compute(mrio_path: Path, out: Path) -> None:

@@ -3,7 +3,7 @@
 from qgis.core import QgsProject
 
 import footprint_plugin
-from footprint_plugin.demo_layers import demo_layers
+from footprint_plugin.qgis_io.demo_layers import demo_layers
 from tests.plugin.test_plugin_loads import StubInterface
 
 

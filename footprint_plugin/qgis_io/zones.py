@@ -1,17 +1,15 @@
-"""Footprint rasters read in row blocks, and vector layers as zones over their cells.
+"""Vector layers as zones over a footprint raster's cells, and the zones' sums written back.
 
-Shared by the hotspot, city and near-infrastructure algorithms: the raster is read with GDAL a
-block of rows at a time (a 1 km grid of China with 40 bands does not fit in memory at once),
-and polygons are repaired, reprojected to the raster's CRS (never silently misaligned) and
-turned into rings for the engine's exact coverage fractions.
+Shared by the hotspot, city and near-infrastructure algorithms: polygons are repaired,
+reprojected to the raster's CRS (never silently misaligned) and turned into rings for the
+engine's exact coverage fractions; the raster is read a block of rows at a time.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from osgeo import gdal, ogr, osr
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
     QgsFeature,
@@ -24,145 +22,12 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..engine.band_labels import band_field_names, foreign_band, unique_names
-from ..engine.zonal import coverage_fractions, zonal_sums
-from .base import engine_errors
+from ..engine.analysis.band_labels import unique_names
+from ..engine.analysis.zonal import coverage_fractions, zonal_sums
 from .coordinates import coordinate_sequences, plain_geometry
+from .errors import CANCELLED, crs_name, engine_errors
+from .footprint_raster import FootprintRaster
 from .tables import new_field
-
-BLOCK_VALUES = 8_000_000
-"""Cell values read per block (64 MB as float64)."""
-
-CANCELLED = "Cancelled: no output was written."
-CANCELLED_WRITING = "Cancelled while writing the outputs: they are incomplete."
-
-BAND_NAMES_METADATA = "FOOTPRINT_BANDS"
-"""GDAL metadata item in which footprint:mapfootprint lists short band names, comma-separated."""
-
-
-def crs_name(crs: QgsCoordinateReferenceSystem) -> str:
-    """EPSG:4326 and the like, or the PROJ string of a CRS without an authority code."""
-    return crs.authid() or crs.toProj() or crs.description()
-
-
-@dataclass
-class FootprintRaster:
-    """A GDAL-readable, north-up raster and what its bands hold."""
-
-    source: str
-    dataset: gdal.Dataset
-    crs: QgsCoordinateReferenceSystem
-    descriptions: list
-    band_labels: list = field(init=False)
-
-    def __post_init__(self):
-        names = (self.dataset.GetMetadataItem(BAND_NAMES_METADATA) or "").split(",")
-        self.band_labels = (
-            [name.strip() for name in names]
-            if len(names) == self.n_bands and all(name.strip() for name in names)
-            else list(self.descriptions)
-        )
-
-    @classmethod
-    def from_layer(cls, layer, parameter: str = "INPUT"):
-        """Open a raster layer's file with GDAL; QgsProcessingException saying what is wrong."""
-        if layer is None or not layer.isValid():
-            raise QgsProcessingException(f"{parameter} is not a valid raster layer.")
-        if layer.providerType() != "gdal":
-            raise QgsProcessingException(
-                f"{parameter} must be a raster file GDAL can read (a GeoTIFF); "
-                f"{layer.name()} comes from the {layer.providerType()} provider. Save it as a "
-                "GeoTIFF first."
-            )
-        dataset = gdal.Open(layer.source())
-        if dataset is None:
-            raise QgsProcessingException(
-                f"GDAL cannot open {parameter} ({layer.source()}): {gdal.GetLastErrorMsg()}"
-            )
-        crs = layer.crs()
-        if not crs.isValid():
-            raise QgsProcessingException(
-                f"{parameter} has no coordinate reference system; set its CRS "
-                "(Layer Properties > Source) so that the other layers can be placed on it."
-            )
-        _, width, row_rotation, _, column_rotation, height = dataset.GetGeoTransform()
-        if row_rotation or column_rotation or width <= 0 or height >= 0:
-            raise QgsProcessingException(
-                f"{parameter} is rotated or not north-up; warp it first (Raster > Projections "
-                "> Warp)."
-            )
-        descriptions = [
-            dataset.GetRasterBand(band).GetDescription()
-            for band in range(1, dataset.RasterCount + 1)
-        ]
-        return cls(layer.source(), dataset, crs, descriptions)
-
-    @property
-    def n_bands(self) -> int:
-        return self.dataset.RasterCount
-
-    @property
-    def shape(self) -> tuple:
-        """(rows, columns)."""
-        return (self.dataset.RasterYSize, self.dataset.RasterXSize)
-
-    @property
-    def geotransform(self) -> tuple:
-        return tuple(self.dataset.GetGeoTransform())
-
-    def band_list(self) -> str:
-        """The bands for a message: ``1 = total footprint, 2 = ...``."""
-        return ", ".join(
-            f"{number} = {label or 'no description'}"
-            for number, label in enumerate(self.descriptions, start=1)
-        )
-
-    def band_number(self, requested) -> int:
-        """The 1-based band to use: ``requested``, or if None the foreign-driven band, else 1."""
-        if requested is None:
-            foreign = foreign_band(self.band_labels)
-            return 1 if foreign is None else foreign + 1
-        if not 1 <= requested <= self.n_bands:
-            raise QgsProcessingException(
-                f"BAND {requested} does not exist: the raster has {self.n_bands} band(s) "
-                f"({self.band_list()}). Choose one of them."
-            )
-        return requested
-
-    def rank_band(self) -> int:
-        """0-based band to rank by: the foreign-driven band, else the first."""
-        foreign = foreign_band(self.band_labels)
-        return 0 if foreign is None else foreign
-
-    def field_names(self, taken=()) -> list:
-        """A unique field name for each band (not clashing with ``taken``)."""
-        return band_field_names(self.band_labels, taken)
-
-    def blocks(self, bands, feedback, progress=(0.0, 100.0)):
-        """Yield (first row, float64 array (len(bands), rows, columns), NaN for no data).
-
-        ``bands`` are 1-based. Raises QgsProcessingException when the run is cancelled.
-        """
-        n_rows, n_cols = self.shape
-        rows_per_block = max(1, BLOCK_VALUES // (n_cols * len(bands)))
-        start, stop = progress
-        raster_bands = [self.dataset.GetRasterBand(band) for band in bands]
-        for row in range(0, n_rows, rows_per_block):
-            if feedback.isCanceled():
-                raise QgsProcessingException(CANCELLED)
-            rows = min(rows_per_block, n_rows - row)
-            values = np.empty((len(bands), rows, n_cols))
-            for position, band in enumerate(raster_bands):
-                if band.ReadAsArray(0, row, n_cols, rows, buf_obj=values[position]) is None:
-                    raise QgsProcessingException(
-                        f"Reading rows {row}-{row + rows} of {self.source} failed: "
-                        f"{gdal.GetLastErrorMsg()}"
-                    )
-                nodata = band.GetNoDataValue()
-                if nodata is not None:
-                    values[position][values[position] == nodata] = np.nan
-            yield row, values
-            feedback.setProgress(start + (stop - start) * (row + rows) / n_rows)
 
 
 @dataclass

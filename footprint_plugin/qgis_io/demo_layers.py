@@ -4,9 +4,8 @@ import json
 
 from qgis.core import QgsMapLayer, QgsRasterLayer, QgsVectorLayer
 
-from .provider import PLUGIN_DIR
+from ..resources import DEMO_DIR
 
-DEMO_DIR = PLUGIN_DIR / "data" / "demo"
 #: Layer-panel order, top first: points over lines over polygons over the raster.
 ROLE_ORDER = ("ports", "inventory", "places", "cities", "boundaries", "raster", "countries")
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import UnknownNameError, label_text, preview
-from .mrio import Extension, Mrio
+from ..errors import UnknownNameError, label_text, preview
+from .model import Extension, Mrio
 
 
 @dataclass(frozen=True, eq=False)

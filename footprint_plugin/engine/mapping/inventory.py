@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import MrioFileError, UnknownNameError, preview
+from ..errors import MrioFileError, UnknownNameError, preview
 
 CONCORDANCE_COLUMNS = ("inventory_sector", "mrio_sector", "weight")
 WEIGHT_TOLERANCE = 1e-6

@@ -14,9 +14,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import NonFiniteError, ShapeError
+from ..errors import NonFiniteError, ShapeError
 from .leontief import LeontiefSolver, Method
-from .mrio import Mrio
+from .model import Mrio
 
 #: Reasons why (part of) a producer's emissions are not attributed, in order of precedence.
 REASON_NON_FINITE = "non-finite emissions (NaN or infinite): fix the emission value"

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .errors import FootprintError
+from ..errors import FootprintError
 
 FRACTION_FLOOR = 1e-12
 """Fractions below this (rounding residue of the cumulative sums) count as 0."""

@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import LabelMismatchError, MrioFileError, preview
-from .mrio import PRODUCER_LEVELS, Extension, Mrio, build_mrio, label_index
+from ..errors import LabelMismatchError, MrioFileError, preview
+from .model import PRODUCER_LEVELS, Extension, Mrio, build_mrio, label_index
 
 PRODUCER_COLUMNS = ("region", "sector")
 FLOW_COLUMNS = ("from_region", "from_sector", "to_region", "to_sector", "value")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import FootprintError
+from ..errors import FootprintError
 
 SHARE_TOLERANCE = 1e-9
 """A cumulative share within this of the level counts as reaching it (float sums are inexact)."""

@@ -34,8 +34,8 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from .errors import LabelMismatchError, MrioError, MrioFileError, ShapeError, preview
-from .mrio import FINAL_DEMAND_LEVELS, PRODUCER_LEVELS, Extension, Mrio, build_mrio
+from ..errors import LabelMismatchError, MrioError, MrioFileError, ShapeError, preview
+from .model import FINAL_DEMAND_LEVELS, PRODUCER_LEVELS, Extension, Mrio, build_mrio
 
 PARAMETER_FILE = "file_parameters.json"
 TEXT_SUFFIXES = (".txt", ".tsv", ".csv")

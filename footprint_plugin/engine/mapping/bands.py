@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .aggregation import sum_by
-from .errors import MrioFileError, UnknownNameError, preview
+from ..errors import MrioFileError, UnknownNameError, preview
+from ..mrio.aggregation import sum_by
 from .inventory import read_csv_rows
 
 TOTAL, DOMESTIC, FOREIGN = 0, 1, 2

@@ -5,9 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from ..errors import MrioFileError
 from .csv_format import read_csv_mrio
-from .errors import MrioFileError
-from .mrio import Mrio
+from .model import Mrio
 from .pymrio_format import PARAMETER_FILE, read_pymrio
 
 

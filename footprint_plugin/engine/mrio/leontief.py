@@ -18,7 +18,7 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
 
-from .errors import SingularSystemError, preview
+from ..errors import SingularSystemError, preview
 
 Method = Literal["auto", "dense", "sparse"]
 Matrix = Union[np.ndarray, scipy.sparse.spmatrix]

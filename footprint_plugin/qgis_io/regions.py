@@ -23,7 +23,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..engine.grid import GridSpec
+from ..engine.mapping.grid import GridSpec
 from .coordinates import coordinate_sequences, plain_geometry, transform_xy
 
 RELATIVE_TOLERANCE = 1e-9

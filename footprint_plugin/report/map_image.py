@@ -20,7 +20,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
 
-from .algorithms.footprint_raster import skewed_renderer
+from ..qgis_io.styles import skewed_renderer
 
 TITLE_HEIGHT = 70
 LEGEND_ROW = 26

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .errors import FootprintError
+from ..errors import FootprintError
 from .grid import GridSpec
 
 UNATTRIBUTED = -1

@@ -29,8 +29,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..engine.grid import GridSpec
-from ..engine.lines import segments_by_cell
+from ..engine.mapping.grid import GridSpec
+from ..engine.mapping.lines import segments_by_cell
 from .coordinates import coordinate_sequences, plain_geometry, transform_xy
 
 CHUNK = 50_000

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 
-from .errors import MrioWarning, NonFiniteError, ShapeError, SingularSystemError, preview
+from ..errors import MrioWarning, NonFiniteError, ShapeError, SingularSystemError, preview
 from .leontief import LeontiefSolver, Matrix, reciprocal_output
 
 PRODUCER_LEVELS = ("region", "sector")

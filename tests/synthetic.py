@@ -1,4 +1,4 @@
-"""Random MRIOs with the block structure of real ones, for tests, benchmarks and demos.
+"""Random MRIOs with the block structure of real ones, for tests and benchmarks.
 
 Domestic blocks of Z are dense-ish and large, trade blocks sparse and small; final demand is
 mostly domestic; every column of A sums to well below 1 (value added share 30-60%), so (I - A)
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .mrio import Extension, Mrio, build_mrio
+from footprint_plugin.engine.mrio.model import Extension, Mrio, build_mrio
 
 CATEGORIES = (
     "Households",

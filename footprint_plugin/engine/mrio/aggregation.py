@@ -14,7 +14,7 @@ from typing import Union
 import numpy as np
 import pandas as pd
 
-from .errors import UnknownNameError, preview
+from ..errors import UnknownNameError, preview
 
 Levels = Union[str, Sequence[str]]
 

@@ -2,9 +2,9 @@
 
 from qgis.core import QgsProcessingParameterFile
 
-from ..engine.mrio import Mrio
-from ..engine.readers import read_mrio
-from .base import engine_errors
+from ..engine.mrio.model import Mrio
+from ..engine.mrio.readers import read_mrio
+from .errors import engine_errors
 
 MRIO_HELP = (
     "The multi-regional input-output table: a folder saved in pymrio's text format (as "

@@ -24,20 +24,18 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..engine.aggregation import match_regions
-from ..engine.attribution import driven_shares
-from ..engine.balance import balance_table, source_accounts
-from ..engine.bands import (
+from ..engine.errors import preview
+from ..engine.mapping.balance import balance_table, source_accounts
+from ..engine.mapping.bands import (
     FOREIGN,
     TOTAL,
     footprint_bands,
     mapped_footprint_by_consumer,
     read_consumer_groups,
 )
-from ..engine.errors import preview
-from ..engine.grid import GridSpec
-from ..engine.gridding import grid_footprint
-from ..engine.inventory import (
+from ..engine.mapping.grid import GridSpec
+from ..engine.mapping.gridding import grid_footprint
+from ..engine.mapping.inventory import (
     REASONS,
     Reason,
     check_region_codes,
@@ -47,14 +45,18 @@ from ..engine.inventory import (
     parse_emissions,
     read_concordance,
 )
-from ..engine.projection import fitted_albers, is_equal_area
-from .base import FootprintAlgorithm, engine_errors
-from .coordinates import bounds_in, geometry_vertices, rectangle_outline
-from .footprint_raster import ApplyStyleFile, write_footprint_raster, write_style
-from .mrio_input import MRIO_HELP, load_mrio, mrio_parameter
-from .regions import RegionSet, read_region_features
-from .sources import TO_LOCATE
-from .tables import write_table
+from ..engine.mapping.projection import fitted_albers, is_equal_area
+from ..engine.mrio.aggregation import match_regions
+from ..engine.mrio.attribution import driven_shares
+from ..qgis_io.coordinates import bounds_in, geometry_vertices, rectangle_outline
+from ..qgis_io.errors import check_crs, engine_errors
+from ..qgis_io.footprint_raster import write_footprint_raster
+from ..qgis_io.mrio_input import MRIO_HELP, load_mrio, mrio_parameter
+from ..qgis_io.regions import RegionSet, read_region_features
+from ..qgis_io.styles import ApplyStyleFile, write_style
+from ..qgis_io.tables import write_table
+from ..qgis_io.vector_sources import TO_LOCATE
+from .base import FootprintAlgorithm
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 
@@ -105,15 +107,6 @@ def wanted(parameters, key) -> bool:
 def producer_regions(mrio) -> list:
     """The MRIO's producing regions, in order."""
     return list(dict.fromkeys(mrio.producers.get_level_values("region")))
-
-
-def check_crs(crs, name):
-    """Refuse a layer without a valid CRS."""
-    if not crs.isValid():
-        raise QgsProcessingException(
-            f"{name} has no coordinate reference system (CRS), so it cannot be placed on the "
-            "grid. Set its CRS (Layer Properties > Source, or 'Assign projection') and run again."
-        )
 
 
 class FootprintMapAlgorithm(FootprintAlgorithm):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import FootprintError
+from ..errors import FootprintError
 
 DEFAULT_MAX_CELLS = 200_000_000
 """Largest grid :meth:`GridSpec.from_extent` builds: 200 M cells is 800 MB per float32 band."""

@@ -1,0 +1,1 @@
+"""Reports: HTML pages with inline charts, and the picture of a footprint map."""
