@@ -35,8 +35,8 @@ from qgis.core import (  # noqa: E402
 )
 from qgis.PyQt.QtCore import QPointF  # noqa: E402
 
+from footprint_plugin.algorithms.base import MRIO_HELP, mrio_parameter  # noqa: E402
 from footprint_plugin.provider import FootprintProvider  # noqa: E402
-from footprint_plugin.qgis_io.mrio_input import MRIO_HELP, mrio_parameter  # noqa: E402
 
 MODEL_PATH = ROOT / "footprint_plugin" / "models" / "footprint_study.model3"
 

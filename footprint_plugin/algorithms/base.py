@@ -1,11 +1,14 @@
-"""What every footprint algorithm shares: group, icon, help, and parameter help text."""
+"""What every footprint algorithm shares: group, icon, help, parameter help text, the MRIO
+parameter, and progress by named steps."""
 
 from pathlib import Path
 
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterFile,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
@@ -14,13 +17,15 @@ from ..resources import ICON_PATH
 
 
 class FootprintAlgorithm(QgsProcessingAlgorithm):
-    """Base class: subclasses set NAME, DISPLAY_NAME, GROUP, TAGS and HELP (HTML, short)."""
+    """Base class: subclasses set NAME, DISPLAY_NAME, GROUP, TAGS, HELP (HTML, short) and STEPS
+    (the names of their steps, in order, for progress: see :class:`Steps`)."""
 
     NAME = ""
     DISPLAY_NAME = ""
     GROUP = "Footprint accounts"
     TAGS = ""
     HELP = ""
+    STEPS = ()
 
     def name(self):
         return self.NAME
@@ -74,3 +79,41 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
         return parameter
+
+
+MRIO_HELP = (
+    "The multi-regional input-output table: a folder saved in pymrio's text format (as "
+    "EXIOBASE 3 is distributed; choose its file_parameters.json), a .zip of such a folder, or "
+    "a folder in the plugin's CSV layout (producers.csv, flows.csv, final_demand.csv). The files "
+    "are only read."
+)
+
+
+def mrio_parameter(name: str = "MRIO") -> QgsProcessingParameterFile:
+    """A file parameter that accepts a pymrio folder's file_parameters.json or a .zip."""
+    parameter = QgsProcessingParameterFile(name, "MRIO table", QgsProcessingParameterFile.File)
+    parameter.setFileFilter(
+        "pymrio MRIO (file_parameters.json *.zip);;CSV MRIO (producers.csv);;All files (*)"
+    )
+    return parameter
+
+
+def wanted(parameters, key) -> bool:
+    """Whether an optional output was asked for (not skipped)."""
+    return parameters.get(key) not in (None, "")
+
+
+class Steps:
+    """Progress of an algorithm by named steps, each an equal part of the progress bar.
+
+    ``start(name)`` returns the feedback for that step, whose progress goes from 0 to 100; so
+    the order of the steps is said once, in the names given here.
+    """
+
+    def __init__(self, feedback, names):
+        self.names = tuple(names)
+        self.feedback = QgsProcessingMultiStepFeedback(len(self.names), feedback)
+
+    def start(self, name: str):
+        self.feedback.setCurrentStep(self.names.index(name))
+        return self.feedback

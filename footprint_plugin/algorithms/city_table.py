@@ -19,7 +19,7 @@ from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.styles import ApplyRenderer, graduated_renderer, write_vector_style
 from ..qgis_io.tables import write_table
 from ..qgis_io.zones import read_zones, write_zone_features, zonal_footprint
-from .base import FootprintAlgorithm
+from .base import FootprintAlgorithm, Steps
 
 OUTSIDE_LABEL = "outside any city"
 WGS84_ELLIPSOID = "EPSG:7030"
@@ -29,6 +29,7 @@ class CityTable(FootprintAlgorithm):
     NAME = "citytable"
     DISPLAY_NAME = "Footprint by city"
     GROUP = "Footprint analysis"
+    STEPS = ("zones", "sums", "outputs")
     TAGS = "footprint,city,zonal statistics,sum,share,rank,choropleth,polygon"
     HELP = (
         "<p>Sums every band of a footprint raster over city polygons. A cell split by a city "
@@ -93,8 +94,9 @@ class CityTable(FootprintAlgorithm):
                 f"{', '.join(cities.fields().names()) or 'none'}. Choose the field holding the "
                 "city names."
             )
-        zones = read_zones(cities, raster, context, feedback, self.CITIES)
-        fractions, sums = zonal_footprint(raster, zones.geometries, feedback)
+        steps = Steps(feedback, self.STEPS)
+        zones = read_zones(cities, raster, context, steps.start("zones"), self.CITIES)
+        fractions, sums = zonal_footprint(raster, zones.geometries, steps.start("sums"))
         names = [
             "" if isinstance(name, QVariant) or name is None else str(name)
             for name in (feature[name_field] for feature in zones.features)
@@ -115,7 +117,7 @@ class CityTable(FootprintAlgorithm):
         feedback.pushInfo(f"Cities are ranked by band {rank_band + 1} ({band_fields[rank_band]}).")
         table = zone_table(sums, names, band_fields, rank_band).drop(columns="zone")
         table["area_km2"] = self._land_areas(cities, zones, context)
-        feedback.setProgress(85)
+        outputs = steps.start("outputs")
 
         dest_id, renamed = write_zone_features(
             self, parameters, context, self.OUTPUT, cities, zones, table
@@ -129,14 +131,13 @@ class CityTable(FootprintAlgorithm):
         results = {
             self.OUTPUT: dest_id,
             self.OUTPUT_TABLE: write_table(
-                self, parameters, context, self.OUTPUT_TABLE, long_table, feedback
+                self, parameters, context, self.OUTPUT_TABLE, long_table, outputs
             ),
             self.RANK_FIELD: rank_field,
         }
         if feedback.isCanceled():
             raise QgsProcessingException(CANCELLED_WRITING)
         write_vector_style(dest_id, renderer)  # the sink was closed when its writer returned
-        feedback.setProgress(100)
         return results
 
     @staticmethod

@@ -28,7 +28,7 @@ from ..qgis_io.styles import ApplyStyleFile, write_hotspot_style
 from ..qgis_io.tables import write_table
 from ..qgis_io.zones import centre_cells, read_zones
 from ..report import html as html_report
-from .base import FootprintAlgorithm
+from .base import FootprintAlgorithm, Steps
 
 HOTSPOT, REST, OUTSIDE = 1, 0, 255
 """Values of the hotspot raster: in the hotspot set, rest of the territory, no data."""
@@ -40,6 +40,7 @@ class Hotspots(FootprintAlgorithm):
     NAME = "hotspots"
     DISPLAY_NAME = "Footprint hotspots"
     GROUP = "Footprint analysis"
+    STEPS = ("territory", "cells", "outputs")
     TAGS = "footprint,hotspot,concentration,Lorenz,Gini,area share,raster"
     HELP = (
         "<p>Where does a footprint concentrate? The cells of the territory are ranked by "
@@ -139,12 +140,13 @@ class Hotspots(FootprintAlgorithm):
         )
         feedback.pushInfo(f"Band {band}: {raster.descriptions[band - 1] or 'no description'}")
         level = self.parameterAsDouble(parameters, self.LEVEL, context) / 100.0
-        territory = self._territory(parameters, context, raster, feedback)
-        cells, values = self._territory_cells(raster, band, territory, feedback)
+        steps = Steps(feedback, self.STEPS)
+        territory = self._territory(parameters, context, raster, steps.start("territory"))
+        cells, values = self._territory_cells(raster, band, territory, steps.start("cells"))
         cell_area, area_note = self._cell_areas(raster, cells, feedback)
         with engine_errors():
             result = concentration(values, cell_area, level)
-        feedback.setProgress(80)
+        outputs = steps.start("outputs")
 
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         codes = np.full(raster.shape, OUTSIDE, dtype=np.uint8).ravel()
@@ -168,7 +170,7 @@ class Hotspots(FootprintAlgorithm):
         ApplyStyleFile.attach(context, output, write_hotspot_style(output, 100 * level))
         results = {
             self.OUTPUT: output,
-            self.CURVE: write_table(self, parameters, context, self.CURVE, result.curve, feedback),
+            self.CURVE: write_table(self, parameters, context, self.CURVE, result.curve, outputs),
             self.AREA_SHARE: 100.0 * result.area_share,
             self.GINI: result.gini,
             self.HOTSPOT_CELLS: result.hotspot_cells,
@@ -185,7 +187,6 @@ class Hotspots(FootprintAlgorithm):
             results[self.OUTPUT_HTML] = self.write_report(
                 report, self._report(raster, band, result, area_note)
             )
-        feedback.setProgress(100)
         return results
 
     def _territory(self, parameters, context, raster, feedback):
@@ -205,7 +206,7 @@ class Hotspots(FootprintAlgorithm):
         n_cols = raster.shape[1]
         cells, values = [], []
         outside_total, missing = 0.0, 0
-        for row, block in raster.blocks([band], feedback, (0, 60)):
+        for row, block in raster.blocks([band], feedback):
             block = block[0].ravel()
             valid = ~np.isnan(block)
             number = np.arange(row * n_cols, row * n_cols + block.size)

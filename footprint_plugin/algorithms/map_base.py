@@ -1,12 +1,11 @@
-"""What the footprint-map algorithms share: parameters, grid set-up, and the pipeline after the
-sources are read (attribution, gridding, raster, balance and tables).
+"""What the footprint-map algorithms share: parameters, grid set-up, the call of the engine's
+mapping pipeline, and every output.
 
 The subclasses only say how sources are read: features (``footprint:mapfootprint``) or raster
-cells (``footprint:mapgriddedfootprint``). Everything else, and every output, is here once.
+cells (``footprint:mapgriddedfootprint``), into the engine's ``Sources`` arrays. The method
+itself is :func:`engine.mapping.pipeline.map_footprint`.
 """
 
-import numpy as np
-import pandas as pd
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
@@ -24,84 +23,30 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..engine.errors import preview
-from ..engine.mapping.balance import balance_table, source_accounts
 from ..engine.mapping.bands import (
     FOREIGN,
     TOTAL,
+    domestic_regions,
     footprint_bands,
-    mapped_footprint_by_consumer,
     read_consumer_groups,
 )
+from ..engine.mapping.concordance import identity_concordance, read_concordance
 from ..engine.mapping.grid import GridSpec
-from ..engine.mapping.gridding import grid_footprint
-from ..engine.mapping.inventory import (
-    REASONS,
-    Reason,
-    check_region_codes,
-    identity_concordance,
-    inventory_rows,
-    label_codes,
-    parse_emissions,
-    read_concordance,
-)
-from ..engine.mapping.projection import fitted_albers, is_equal_area
-from ..engine.mrio.aggregation import match_regions
+from ..engine.mapping.inventory import check_region_codes
+from ..engine.mapping.pipeline import map_footprint
 from ..engine.mrio.attribution import driven_shares
 from ..qgis_io.coordinates import bounds_in, geometry_vertices, rectangle_outline
 from ..qgis_io.errors import check_crs, engine_errors
-from ..qgis_io.footprint_raster import write_footprint_raster
-from ..qgis_io.mrio_input import MRIO_HELP, load_mrio, mrio_parameter
+from ..qgis_io.footprint_raster import BAND_NAMES_METADATA, write_footprint_raster
+from ..qgis_io.grid_crs import grid_crs
+from ..qgis_io.mrio_input import load_mrio
 from ..qgis_io.regions import RegionSet, read_region_features
 from ..qgis_io.styles import ApplyStyleFile, write_style
 from ..qgis_io.tables import write_table
-from ..qgis_io.vector_sources import TO_LOCATE
-from .base import FootprintAlgorithm
-
-WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
-
-ADVICE = {
-    Reason.INVALID_EMISSION: "fix the emission values (EMISSION_FIELD) of ids {examples}",
-    Reason.NO_SECTOR: "give ids {examples} a sector code (SECTOR_FIELD)",
-    Reason.UNKNOWN_SECTOR: (
-        "add the sector codes {examples} to the CONCORDANCE (inventory_sector column), or "
-        "use the MRIO's sector codes"
-    ),
-    Reason.NO_GEOMETRY: "give ids {examples} a geometry that the grid's CRS can hold",
-    Reason.NO_REGION: (
-        "ids {examples} lie outside every region: check that REGIONS covers the sources and "
-        "that both layers have the right CRS (or fill the region field)"
-    ),
-    Reason.OUTSIDE_EXTENT: "ids {examples} lie outside the grid: widen EXTENT or leave it empty",
-    Reason.REGION_NOT_IN_MRIO: (
-        "the region codes {examples} are not regions of the MRIO: relabel them with the MRIO's "
-        "region codes"
-    ),
-    Reason.ZERO_OUTPUT: (
-        "the MRIO has no output for {examples} (region/inventory sector), so their emissions "
-        "cannot be shared among consumers: check the MRIO"
-    ),
-}
-"""What to check or fix for each reason, with a few examples."""
+from .base import MRIO_HELP, FootprintAlgorithm, Steps, mrio_parameter, wanted
 
 BREAKDOWNS = ("Consumer region", "Consumer region × final-demand category")
 CONSUMER_BAND_CHOICES = ("Foreign consumers only", "Every consumer region (domestic too)")
-
-ACCOUNT_FIELDS = (
-    ("attributed", "real"),
-    ("domestic", "real"),
-    ("foreign", "real"),
-    ("top_foreign_consumer", "text"),
-    ("top_foreign_amount", "real"),
-    ("unattributed", "real"),
-    ("unattributed_reason", "text"),
-)
-"""Fields added to every source in OUTPUT_SOURCES (columns of engine.balance.source_accounts)."""
-
-
-def wanted(parameters, key) -> bool:
-    """Whether an optional output was asked for (not skipped)."""
-    return parameters.get(key) not in (None, "")
 
 
 def producer_regions(mrio) -> list:
@@ -114,10 +59,12 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
 
     Subclasses implement ``add_inventory_parameters()``, ``inventory_extent(parameters,
     context)`` -> (QgsRectangle, CRS), ``read_sources(parameters, context, feedback, grid,
-    regions, crs)`` -> SourceParts, and ``write_sources(...)``.
+    regions, crs)`` -> engine Sources (None if cancelled), ``inventory_description(...)``,
+    ``region_field(...)`` and ``write_sources(parameters, context, feedback, result)``.
     """
 
     GROUP = "Footprint maps"
+    STEPS = ("grid", "mrio", "sources", "map", "raster", "tables")
     REGIONS_REQUIRED = False
 
     INPUT = "INPUT"
@@ -271,6 +218,39 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
 
     # -- set-up -------------------------------------------------------------------------------
 
+    # -- set-up -------------------------------------------------------------------------------
+
+    def _regions_and_grid(self, parameters, context, feedback):
+        """The RegionSet (or None), the grid and its CRS (TARGET_CRS or the fitted one).
+
+        Checked before the MRIO is read, so that a wrong layer or cell size fails at once.
+        """
+        input_extent, input_crs = self.inventory_extent(parameters, context)
+        region_input = self._regions_input(parameters, context, feedback)
+        if region_input is not None:
+            codes, geometries, region_crs = region_input
+            vertices, vertex_crs = geometry_vertices(geometries), region_crs
+        else:
+            vertices, vertex_crs = rectangle_outline(input_extent), input_crs
+        target = grid_crs(
+            self.parameterAsCrs(parameters, self.TARGET_CRS, context),
+            vertices,
+            vertex_crs,
+            context,
+            feedback,
+        )
+        if region_input is not None:
+            regions = RegionSet(codes, geometries, region_crs, target, context)
+            default_extent = regions.grid_extent
+        else:
+            regions = None
+            default_extent = bounds_in(*vertices, vertex_crs, target, context)
+        grid = self._grid(parameters, context, target, default_extent)
+        feedback.pushInfo(
+            f"Grid: {grid.n_cols:,} x {grid.n_rows:,} cells of {grid.cell_size:g} map units"
+        )
+        return regions, grid, target
+
     def _regions_input(self, parameters, context, feedback):
         """Region codes and geometries (layer CRS) and the layer's CRS, or None."""
         source = self.parameterAsSource(parameters, self.REGIONS, context)
@@ -285,29 +265,6 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
             )
         codes, geometries = read_region_features(source, code_field, feedback)
         return codes, geometries, source.sourceCrs()
-
-    def _target_crs(self, parameters, context, feedback, vertices, crs):
-        """The grid's CRS: TARGET_CRS, or an Albers conic fitted to the data's extent."""
-        target = self.parameterAsCrs(parameters, self.TARGET_CRS, context)
-        if target.isValid():
-            if target.isGeographic():
-                raise QgsProcessingException(
-                    f"TARGET_CRS {target.authid() or target.description()} is geographic "
-                    "(degrees): cells would not have equal areas. Choose a projected, "
-                    "equal-area CRS, or leave TARGET_CRS empty for a fitted Albers projection."
-                )
-            if not is_equal_area(target.toProj()):
-                feedback.pushWarning(
-                    f"TARGET_CRS {target.authid() or target.description()} is not an "
-                    "equal-area projection: cells differ in area, so comparing cells (hotspot "
-                    "statistics) is biased. Leave TARGET_CRS empty for a fitted Albers "
-                    "equal-area projection."
-                )
-            return target
-        bounds = bounds_in(*vertices, crs, WGS84, context)
-        target = QgsCoordinateReferenceSystem.fromProj(fitted_albers(*bounds))
-        feedback.pushInfo(f"Grid CRS: {target.toProj()}")
-        return target
 
     def _grid(self, parameters, context, target, default_extent) -> GridSpec:
         """The grid covering EXTENT (in the target CRS) or the default extent."""
@@ -327,178 +284,97 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
                 cell_size,
             )
 
-    def _concordance(self, parameters, context, mrio):
-        path = self.parameterAsFile(parameters, self.CONCORDANCE, context)
+    def _mrio(self, parameters, context, feedback, regions):
+        """The MRIO, its driven shares and the concordance; REGIONS' codes checked against it."""
+        mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), feedback)
+        concordance_path = self.parameterAsFile(parameters, self.CONCORDANCE, context)
         sectors = list(dict.fromkeys(mrio.producers.get_level_values("sector")))
         with engine_errors():
-            return read_concordance(path, sectors) if path else identity_concordance(sectors)
+            if regions is not None and not self.region_field(parameters, context):
+                check_region_codes(regions.codes, producer_regions(mrio), "REGIONS")
+            concordance = (
+                read_concordance(concordance_path, sectors)
+                if concordance_path
+                else identity_concordance(sectors)
+            )
+            feedback.setProgress(30)
+            shares = driven_shares(mrio)
+        feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
+        return mrio, shares, concordance
 
     def _footprint_bands(self, parameters, context, mrio, territory_codes):
         """The footprint bands; domestic regions from DOMESTIC_REGIONS or the territory."""
-        consumers = list(dict.fromkeys(mrio.final_demand_labels.get_level_values("region")))
-        patterns = self.parameterAsString(parameters, self.DOMESTIC_REGIONS, context).strip()
+        patterns = self.parameterAsString(parameters, self.DOMESTIC_REGIONS, context)
         groups_path = self.parameterAsFile(parameters, self.CONSUMER_GROUPS, context)
         every = self.parameterAsEnum(parameters, self.CONSUMER_BANDS, context) == 1
         with engine_errors():
-            if patterns:
-                domestic = [r for r, m in zip(consumers, match_regions(consumers, patterns)) if m]
-            else:
-                domestic = sorted(set(territory_codes) & set(consumers))
+            domestic = domestic_regions(mrio.final_demand_labels, patterns, territory_codes)
             groups = read_consumer_groups(groups_path) if groups_path else None
             return footprint_bands(mrio.final_demand_labels, domestic, groups, every)
 
     # -- the pipeline -------------------------------------------------------------------------
 
     def processAlgorithm(self, parameters, context, feedback):
-        regions, grid, target = self._regions_and_grid(parameters, context, feedback)
-        mrio, shares, concordance = self._mrio(parameters, context, feedback, regions)
-
+        steps = Steps(feedback, self.STEPS)
+        regions, grid, target = self._regions_and_grid(parameters, context, steps.start("grid"))
+        mrio, shares, concordance = self._mrio(parameters, context, steps.start("mrio"), regions)
         region_field = self.region_field(parameters, context)
-        parts = self.read_sources(
-            parameters, context, feedback, grid, None if region_field else regions, target
+        sources = self.read_sources(
+            parameters,
+            context,
+            steps.start("sources"),
+            grid,
+            None if region_field else regions,
+            target,
         )
-        if feedback.isCanceled():
+        if sources is None:
             raise QgsProcessingException("Cancelled while reading the sources: nothing written.")
-        if parts.n_sources == 0:
-            raise QgsProcessingException(
-                "There are no emission sources (no features, none selected, or rasters without "
-                "a non-zero cell): nothing to map."
-            )
-        part_region, region_labels = self._part_regions(parts, regions, region_field)
-        if region_field:
-            with engine_errors():
-                check_region_codes(
-                    region_labels, producer_regions(mrio), f"the field {region_field!r}"
-                )
-        territory_codes = regions.codes if regions is not None else region_labels
-        bands = self._footprint_bands(parameters, context, mrio, territory_codes)
-        feedback.setProgress(62)
-
-        emissions = parse_emissions(parts.emission_values)
-        rows, cols, inside = grid.cell_index(parts.part_x, parts.part_y)
         with engine_errors():
-            inventory = inventory_rows(
-                emissions,
-                parts.sectors,
-                parts.part_source,
-                parts.part_fraction,
-                part_region,
-                region_labels,
-                parts.part_located,
-                inside,
-                concordance,
-                shares.producers,
-                shares.zero_output,
-            )
-            shares_by_band = shares.share @ bands.matrix
-            attributed = inventory.attributed
-            row_part = inventory.part[attributed]
-            footprint = grid_footprint(
-                grid,
-                rows[row_part],
-                cols[row_part],
-                inventory.producer[attributed],
-                inventory.emission[attributed],
-                shares_by_band,
-            )
-        part_codes = np.asarray([*region_labels, None], dtype=object)[part_region]
-        self._report_unattributed(parts, inventory, emissions, part_codes, feedback)
-        feedback.setProgress(70)
+            if region_field and sources.n_sources:
+                check_region_codes(
+                    sources.region_codes, producer_regions(mrio), f"the field {region_field!r}"
+                )
+            territory = regions.codes if regions is not None else sources.region_codes
+            bands = self._footprint_bands(parameters, context, mrio, territory)
+            steps.start("map")
+            result = map_footprint(sources, shares, concordance, bands, grid)
+        for message in result.unattributed_messages:
+            feedback.pushWarning(message)
 
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         write_footprint_raster(
             output,
-            footprint,
+            result.footprint,
             bands.descriptions,
             regions.territory(grid) if regions is not None else None,
             {
-                "FOOTPRINT_BANDS": ",".join(bands.names),
+                BAND_NAMES_METADATA: ",".join(bands.names),
                 "MRIO": mrio.name,
                 "INVENTORY": self.inventory_description(parameters, context),
             },
-            feedback,
-            (70, 92),
+            steps.start("raster"),
         )
-        style = write_style(output, FOREIGN + 1, footprint.occupied_values[:, FOREIGN])
+        style = write_style(output, FOREIGN + 1, result.footprint.occupied_values[:, FOREIGN])
         ApplyStyleFile.attach(context, output, style)
-
-        results = self._numbers(footprint)
-        results[self.OUTPUT] = output
-        balance = balance_table(emissions, inventory, bands, footprint.band_totals)
-        results[self.BALANCE] = write_table(
-            self, parameters, context, self.BALANCE, balance, feedback
-        )
-        if wanted(parameters, self.CONSUMERS):
-            by_category = self.parameterAsEnum(parameters, self.BREAKDOWN, context) == 1
-            consumers = mapped_footprint_by_consumer(
-                footprint.emission_by_producer,
-                shares.share,
-                shares.final_demand_labels,
-                bands,
-                by_category,
-            )
-            results[self.CONSUMERS] = write_table(
-                self, parameters, context, self.CONSUMERS, consumers, feedback
-            )
-        feedback.setProgress(95)
-        if wanted(parameters, self.OUTPUT_SOURCES):
-            accounts = source_accounts(inventory, parts.n_sources, shares_by_band, bands)
-            results[self.OUTPUT_SOURCES] = self.write_sources(
-                parameters, context, feedback, parts, accounts
-            )
-        feedback.setProgress(100)
+        results = {self.OUTPUT: output, **self._numbers(result.footprint)}
+        results.update(self._write_tables(parameters, context, steps.start("tables"), result))
         return results
 
-    def _regions_and_grid(self, parameters, context, feedback):
-        """The RegionSet (or None), the grid and its CRS (TARGET_CRS or the fitted one).
-
-        Checked before the MRIO is read, so that a wrong layer or cell size fails at once.
-        """
-        input_extent, input_crs = self.inventory_extent(parameters, context)
-        region_input = self._regions_input(parameters, context, feedback)
-        if region_input is not None:
-            codes, geometries, region_crs = region_input
-            vertices, vertex_crs = geometry_vertices(geometries), region_crs
-        else:
-            vertices, vertex_crs = rectangle_outline(input_extent), input_crs
-        target = self._target_crs(parameters, context, feedback, vertices, vertex_crs)
-        if region_input is not None:
-            regions = RegionSet(codes, geometries, region_crs, target, context)
-            default_extent = regions.grid_extent
-        else:
-            regions = None
-            default_extent = bounds_in(*vertices, vertex_crs, target, context)
-        grid = self._grid(parameters, context, target, default_extent)
-        feedback.pushInfo(
-            f"Grid: {grid.n_cols:,} x {grid.n_rows:,} cells of {grid.cell_size:g} map units"
-        )
-        return regions, grid, target
-
-    def _mrio(self, parameters, context, feedback, regions):
-        """The MRIO, its driven shares and the concordance; REGIONS' codes checked against it."""
-        mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), feedback)
-        if regions is not None and not self.region_field(parameters, context):
-            with engine_errors():
-                check_region_codes(regions.codes, producer_regions(mrio), "REGIONS")
-        concordance = self._concordance(parameters, context, mrio)
-        feedback.setProgress(3)
-        with engine_errors():
-            shares = driven_shares(mrio)
-        feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
-        feedback.setProgress(8)
-        return mrio, shares, concordance
-
-    def _part_regions(self, parts, regions, region_field):
-        """Region of every part as a position in a list of region codes (-1 for none), and
-        that list: codes of the region field's values, or of the region polygons."""
-        if region_field:
-            codes, labels = label_codes(parts.region_values)
-            return codes[parts.part_source], list(labels)
-        position = parts.part_region.copy()
-        to_locate = (position == TO_LOCATE) & parts.part_located
-        position[to_locate] = regions.locate(parts.part_x[to_locate], parts.part_y[to_locate])
-        position[position < 0] = -1
-        return position, regions.codes
+    def _write_tables(self, parameters, context, feedback, result) -> dict:
+        """BALANCE, and CONSUMERS and OUTPUT_SOURCES when asked for; their destinations."""
+        written = {
+            self.BALANCE: write_table(
+                self, parameters, context, self.BALANCE, result.balance(), feedback
+            )
+        }
+        if wanted(parameters, self.CONSUMERS):
+            by_category = self.parameterAsEnum(parameters, self.BREAKDOWN, context) == 1
+            written[self.CONSUMERS] = write_table(
+                self, parameters, context, self.CONSUMERS, result.by_consumer(by_category), feedback
+            )
+        if wanted(parameters, self.OUTPUT_SOURCES):
+            written[self.OUTPUT_SOURCES] = self.write_sources(parameters, context, feedback, result)
+        return written
 
     def _numbers(self, footprint) -> dict:
         total = float(footprint.band_totals[TOTAL])
@@ -508,42 +384,3 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
             self.FOREIGN: foreign,
             self.FOREIGN_SHARE: foreign / total if total > 0 else None,
         }
-
-    def _report_unattributed(self, parts, inventory, emissions, part_codes, feedback):
-        """A warning per reason (count, amount, examples, fix); an error if nothing mapped.
-
-        ``part_codes`` is the region code of every part (None for none).
-        """
-        messages = []
-        for reason, text in REASONS.items():
-            chosen = inventory.reason == reason
-            if not chosen.any():
-                continue
-            sources = np.unique(inventory.source[chosen])
-            if reason == Reason.UNKNOWN_SECTOR:
-                examples = pd.unique(np.asarray(parts.sectors, dtype=object)[sources])
-            elif reason == Reason.REGION_NOT_IN_MRIO:
-                examples = pd.unique(part_codes[inventory.part[chosen]])
-            elif reason == Reason.ZERO_OUTPUT:
-                sectors = np.asarray(parts.sectors, dtype=object)[inventory.source[chosen]]
-                examples = pd.unique(
-                    [f"{r}/{s}" for r, s in zip(part_codes[inventory.part[chosen]], sectors)]
-                )
-            else:
-                examples = parts.feature_ids[sources]
-            message = (
-                f"{sources.size:,} of {parts.n_sources:,} sources "
-                f"({inventory.emission[chosen].sum():,.6g} in all) not attributed, {text}: "
-                + ADVICE[reason].format(examples=preview(examples))
-            )
-            if reason == Reason.INVALID_EMISSION:
-                message += (
-                    f" ({emissions.null} null, {emissions.not_numeric} not a number, "
-                    f"{emissions.negative} negative)"
-                )
-            feedback.pushWarning(message)
-            messages.append(message)
-        if not inventory.attributed.any():
-            raise QgsProcessingException(
-                "No emission could be attributed, so there is nothing to map. " + " ".join(messages)
-            )

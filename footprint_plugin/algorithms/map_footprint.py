@@ -3,7 +3,6 @@
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsFields,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterFeatureSource,
@@ -11,10 +10,11 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
+from ..engine.sizes import FEATURES_PER_CHUNK
 from ..qgis_io.errors import check_crs
-from ..qgis_io.tables import new_field
-from ..qgis_io.vector_sources import CHUNK, read_vector_sources
-from .map_base import ACCOUNT_FIELDS, FootprintMapAlgorithm
+from ..qgis_io.tables import attribute_rows, table_fields
+from ..qgis_io.vector_sources import read_vector_sources
+from .map_base import FootprintMapAlgorithm
 
 
 class MapFootprint(FootprintMapAlgorithm):
@@ -126,13 +126,11 @@ class MapFootprint(FootprintMapAlgorithm):
         ]
         return read_vector_sources(self._source, names, grid, regions, crs, context, feedback)
 
-    def write_sources(self, parameters, context, feedback, parts, accounts):
+    def write_sources(self, parameters, context, feedback, result):
         """The input features, unchanged, with their attributed amounts."""
         source = self._source
-        extra = QgsFields()
-        for name, kind in ACCOUNT_FIELDS:
-            extra.append(new_field(name, kind))
-        fields = QgsProcessingUtils.combineFields(source.fields(), extra)
+        accounts = result.source_accounts()
+        fields = QgsProcessingUtils.combineFields(source.fields(), table_fields(accounts))
         sink, dest_id = self.parameterAsSink(
             parameters,
             self.OUTPUT_SOURCES,
@@ -143,12 +141,10 @@ class MapFootprint(FootprintMapAlgorithm):
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_SOURCES))
-        position = dict(zip(parts.feature_ids.tolist(), range(parts.n_sources)))
-        columns = [name for name, _ in ACCOUNT_FIELDS]
-        values = accounts[columns].astype(object).where(accounts[columns].notna(), None)
-        rows = values.to_numpy().tolist()
+        position = dict(zip(result.sources.source_id.tolist(), range(result.sources.n_sources)))
+        rows = attribute_rows(accounts)
         for done, feature in enumerate(source.getFeatures()):
-            if done % CHUNK == 0 and feedback.isCanceled():
+            if done % FEATURES_PER_CHUNK == 0 and feedback.isCanceled():
                 raise QgsProcessingException("Cancelled while writing OUTPUT_SOURCES.")
             out = QgsFeature(fields)
             out.setGeometry(feature.geometry())

@@ -19,10 +19,10 @@ from ..engine.mrio.csv_format import read_emissions_csv
 from ..engine.mrio.results import attribution_table, footprint_by_consumer, unattributed_table
 from ..engine.mrio.stressors import select_stressor, stressor_names
 from ..qgis_io.errors import engine_errors
-from ..qgis_io.mrio_input import MRIO_HELP, load_mrio, mrio_parameter
+from ..qgis_io.mrio_input import load_mrio
 from ..qgis_io.tables import write_table
 from ..report import html as html_report
-from .base import FootprintAlgorithm
+from .base import MRIO_HELP, FootprintAlgorithm, Steps, mrio_parameter
 
 BREAKDOWNS = (
     ("region", "Consumer region"),
@@ -35,6 +35,7 @@ UNATTRIBUTED_LABEL = "UNATTRIBUTED"
 class MrioAccounts(FootprintAlgorithm):
     NAME = "mrioaccounts"
     DISPLAY_NAME = "MRIO footprint accounts"
+    STEPS = ("mrio", "shares", "tables")
     TAGS = "footprint,MRIO,input-output,consumption-based,Leontief,emissions,CO2,pymrio,EXIOBASE"
     HELP = (
         "<p>Attributes the emissions of every producing region-sector of an MRIO to the final "
@@ -127,7 +128,8 @@ class MrioAccounts(FootprintAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.FOREIGN, "Foreign-driven emissions"))
 
     def processAlgorithm(self, parameters, context, feedback):
-        mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), feedback)
+        steps = Steps(feedback, self.STEPS)
+        mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), steps.start("mrio"))
         stressor = self.parameterAsString(parameters, self.STRESSOR, context).strip()
         emissions_csv = self.parameterAsFile(parameters, self.EMISSIONS, context)
         domestic_patterns = self.parameterAsString(parameters, self.DOMESTIC_REGIONS, context)
@@ -141,10 +143,9 @@ class MrioAccounts(FootprintAlgorithm):
             feedback.pushInfo(f"Emissions: {source}")
             consumers = mrio.final_demand_labels.get_level_values("region")
             domestic = match_regions(consumers, domestic_patterns) if domestic_patterns else None
-            feedback.setProgress(10)
+            steps.start("shares")
             shares = driven_shares(mrio)
             feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
-            feedback.setProgress(50)
             attribution = attribute_emissions(shares, emissions, direct)
             summary = footprint_by_consumer(attribution, grouping, include_direct)
         unattributed = unattributed_table(attribution)
@@ -187,7 +188,7 @@ class MrioAccounts(FootprintAlgorithm):
                     ),
                 )
 
-        feedback.setProgress(60)
+        tables = steps.start("tables")
         accounts = pd.concat(
             [
                 attribution_table(attribution),
@@ -198,12 +199,9 @@ class MrioAccounts(FootprintAlgorithm):
             ignore_index=True,
         )
         results = dict(totals)
-        results[self.OUTPUT] = write_table(
-            self, parameters, context, self.OUTPUT, accounts, feedback
-        )
-        feedback.setProgress(90)
+        results[self.OUTPUT] = write_table(self, parameters, context, self.OUTPUT, accounts, tables)
         results[self.SUMMARY] = write_table(
-            self, parameters, context, self.SUMMARY, summary, feedback
+            self, parameters, context, self.SUMMARY, summary, tables
         )
         if feedback.isCanceled():
             raise QgsProcessingException("Cancelled: the tables written so far are incomplete.")
@@ -213,7 +211,6 @@ class MrioAccounts(FootprintAlgorithm):
                 report_path,
                 self._report(mrio, source, grouping_label, totals, summary, unattributed),
             )
-        feedback.setProgress(100)
         return results
 
     @staticmethod

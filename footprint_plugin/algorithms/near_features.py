@@ -17,7 +17,7 @@ from ..qgis_io.errors import CANCELLED, CANCELLED_WRITING, crs_name
 from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.tables import write_table
 from ..qgis_io.zones import read_zones, write_zone_features, zonal_footprint
-from .base import FootprintAlgorithm
+from .base import FootprintAlgorithm, Steps
 
 BUFFER_SEGMENTS = 32
 """Segments per quarter circle of a buffer (its area is within 0.05% of the circle's)."""
@@ -34,6 +34,7 @@ class NearFeatures(FootprintAlgorithm):
     NAME = "nearfeatures"
     DISPLAY_NAME = "Footprint near infrastructure"
     GROUP = "Footprint analysis"
+    STEPS = ("zones", "sums", "outputs")
     TAGS = "footprint,port,power plant,buffer,distance,infrastructure,zonal statistics"
     HELP = (
         "<p>The footprint within DISTANCE of each feature (e.g. ports), for every band, and "
@@ -114,7 +115,8 @@ class NearFeatures(FootprintAlgorithm):
         features = self.parameterAsSource(parameters, self.FEATURES, context)
         if features is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.FEATURES))
-        zones = read_zones(features, raster, context, feedback, self.FEATURES)
+        steps = Steps(feedback, self.STEPS)
+        zones = read_zones(features, raster, context, steps.start("zones"), self.FEATURES)
         buffers = []
         for geometry in zones.geometries:
             if feedback.isCanceled():
@@ -123,7 +125,7 @@ class NearFeatures(FootprintAlgorithm):
             buffers.append(QgsGeometry() if empty else geometry.buffer(distance, BUFFER_SEGMENTS))
         union = QgsGeometry.unaryUnion([b for b in buffers if not b.isNull()])
         feedback.pushInfo(f"{len(buffers)} buffers of {distance:g} map units, and their union")
-        _, sums = zonal_footprint(raster, [*buffers, union], feedback)
+        _, sums = zonal_footprint(raster, [*buffers, union], steps.start("sums"))
         band_fields = raster.field_names()
         rank_band = raster.rank_band()
         near_any, shares = sums.sums[-1], sums.shares()[-1]  # the union, the last zone
@@ -150,7 +152,7 @@ class NearFeatures(FootprintAlgorithm):
         results = {
             self.OUTPUT: dest_id,
             self.UNION_TABLE: write_table(
-                self, parameters, context, self.UNION_TABLE, union_table, feedback
+                self, parameters, context, self.UNION_TABLE, union_table, steps.start("outputs")
             ),
             self.UNION_TOTAL: float(near_any[rank_band]),
             self.UNION_SHARE: 100.0 * float(shares[rank_band]),

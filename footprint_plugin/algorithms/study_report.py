@@ -24,7 +24,7 @@ from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.tables import read_table
 from ..report import html as html_report
 from ..report.map_image import footprint_map_image
-from .base import FootprintAlgorithm
+from .base import FootprintAlgorithm, Steps
 
 TOP = 10
 
@@ -33,6 +33,7 @@ class FootprintReport(FootprintAlgorithm):
     NAME = "report"
     DISPLAY_NAME = "Footprint study report"
     GROUP = "Footprint analysis"
+    STEPS = ("totals", "map", "tables")
     TAGS = "report,HTML,footprint,hotspots,cities,consumers,summary"
     HELP = (
         "<p>Gathers the results of a footprint study in one HTML page that opens in the "
@@ -184,7 +185,8 @@ class FootprintReport(FootprintAlgorithm):
         layer = self.parameterAsRasterLayer(parameters, self.FOOTPRINT, context)
         raster = FootprintRaster.from_layer(layer, self.FOOTPRINT)
         path = raster.source
-        totals = band_totals(raster, feedback)
+        steps = Steps(feedback, self.STEPS)
+        totals = band_totals(raster, steps.start("totals"))
         foreign = foreign_band(raster.band_labels)
         if foreign is None:
             raise QgsProcessingException(
@@ -199,7 +201,7 @@ class FootprintReport(FootprintAlgorithm):
         note = self.parameterAsString(parameters, self.NOTE, context)
         sections = [("Totals", self.totals_section(results, path, note))]
 
-        feedback.setProgress(10)
+        steps.start("map")
         image = footprint_map_image(
             path,
             foreign + 1,
@@ -215,7 +217,7 @@ class FootprintReport(FootprintAlgorithm):
                 raise QgsProcessingException(f"Cannot write the map image {map_path}.")
             results[self.OUTPUT_MAP] = map_path
         sections.append(("Map", f'<img alt="map" style="max-width:100%" src="{png_uri(image)}">'))
-        feedback.setProgress(40)
+        steps.start("tables")
 
         consumers = self.table(parameters, self.CONSUMERS, context)
         if consumers is not None and len(consumers):
@@ -251,7 +253,6 @@ class FootprintReport(FootprintAlgorithm):
                     ranking_section(by_sector, totals[foreign], "sector"),
                 )
             )
-        feedback.setProgress(60)
         sections += self.concentration_section(parameters, context)
         cities = self.table(parameters, self.CITIES, context)
         if cities is not None and len(cities):
@@ -278,7 +279,6 @@ class FootprintReport(FootprintAlgorithm):
         results[self.OUTPUT_HTML] = self.write_report(
             report_path, html_report.page("Carbon footprint study", sections)
         )
-        feedback.setProgress(100)
         return results
 
     def layer_copy(self, parameters, key, context):
@@ -324,7 +324,7 @@ def band_totals(raster: FootprintRaster, feedback) -> list[float]:
     """Sum of every band (float64, no data left out), read in row blocks."""
     bands = list(range(1, raster.n_bands + 1))
     totals = np.zeros(len(bands))
-    for _, values in raster.blocks(bands, feedback, progress=(0.0, 10.0)):
+    for _, values in raster.blocks(bands, feedback):
         totals += np.nansum(values, axis=(1, 2))
     return totals.tolist()
 

@@ -14,12 +14,9 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingException
 
 from ..engine.analysis.band_labels import band_field_names, foreign_band
 from ..engine.mapping.gridding import DEFAULT_NODATA, GriddedFootprint
+from ..engine.sizes import FOOTPRINT_VALUES_PER_READ, ONE_BLOCK_BYTES, TILE_ROWS
 from .errors import CANCELLED
 from .geotiff import write_geotiff
-
-BLOCK_VALUES = 8_000_000
-"""Cell values read per block (64 MB as float64)."""
-
 
 BAND_NAMES_METADATA = "FOOTPRINT_BANDS"
 """GDAL metadata item in which footprint:mapfootprint lists short band names, comma-separated."""
@@ -118,14 +115,14 @@ class FootprintRaster:
         """A unique field name for each band (not clashing with ``taken``)."""
         return band_field_names(self.band_labels, taken)
 
-    def blocks(self, bands, feedback, progress=(0.0, 100.0)):
+    def blocks(self, bands, feedback):
         """Yield (first row, float64 array (len(bands), rows, columns), NaN for no data).
 
-        ``bands`` are 1-based. Raises QgsProcessingException when the run is cancelled.
+        ``bands`` are 1-based. Progress goes from 0 to 100 over the rows; raises
+        QgsProcessingException when the run is cancelled.
         """
         n_rows, n_cols = self.shape
-        rows_per_block = max(1, BLOCK_VALUES // (n_cols * len(bands)))
-        start, stop = progress
+        rows_per_block = max(1, FOOTPRINT_VALUES_PER_READ // (n_cols * len(bands)))
         raster_bands = [self.dataset.GetRasterBand(band) for band in bands]
         for row in range(0, n_rows, rows_per_block):
             if feedback.isCanceled():
@@ -142,14 +139,7 @@ class FootprintRaster:
                 if nodata is not None:
                     values[position][values[position] == nodata] = np.nan
             yield row, values
-            feedback.setProgress(start + (stop - start) * (row + rows) / n_rows)
-
-
-TILE_ROWS = 256
-
-
-ONE_BLOCK_BYTES = 2**27
-"""Rasters up to 128 MiB are written in one block, larger ones a row of tiles at a time."""
+            feedback.setProgress(100.0 * (row + rows) / n_rows)
 
 
 GTIFF_OPTIONS = [
@@ -164,9 +154,8 @@ GTIFF_OPTIONS = [
 ]
 
 
-def _write_bands(dataset, footprint: GriddedFootprint, territory, feedback, progress) -> bool:
-    """Write the raster in blocks of whole tile rows; False if cancelled."""
-    start, stop = progress
+def _write_bands(dataset, footprint: GriddedFootprint, territory, feedback) -> bool:
+    """Write the raster in blocks of whole tile rows, progress 0 to 100; False if cancelled."""
     n_rows = footprint.grid.n_rows
 
     def in_territory(row_start, row_stop):
@@ -182,7 +171,7 @@ def _write_bands(dataset, footprint: GriddedFootprint, territory, feedback, prog
         for band in range(footprint.n_bands):
             dataset.GetRasterBand(band + 1).WriteArray(block[band], 0, row_start)
         dataset.FlushCache()  # compress and write this row of tiles now: memory stays bounded
-        feedback.setProgress(start + (stop - start) * (row_start + block.shape[1]) / n_rows)
+        feedback.setProgress(100.0 * (row_start + block.shape[1]) / n_rows)
     return True
 
 
@@ -193,7 +182,6 @@ def write_footprint_raster(
     territory,
     metadata: dict,
     feedback,
-    progress=(75, 95),
 ) -> None:
     """Write all bands of ``footprint`` to the GeoTIFF ``path`` (float32, nodata -9999).
 
@@ -216,7 +204,7 @@ def write_footprint_raster(
 
     def fill(dataset):
         dataset.SetMetadata({key: str(value) for key, value in metadata.items()})
-        return _write_bands(dataset, footprint, territory, feedback, progress)
+        return _write_bands(dataset, footprint, territory, feedback)
 
     write_geotiff(
         path,

@@ -1,26 +1,8 @@
-"""The MRIO parameter shared by the algorithms, and loading it with the user told what happened."""
-
-from qgis.core import QgsProcessingParameterFile
+"""Loading the MRIO of an algorithm, with the user told what was read and repaired."""
 
 from ..engine.mrio.model import Mrio
 from ..engine.mrio.readers import read_mrio
 from .errors import engine_errors
-
-MRIO_HELP = (
-    "The multi-regional input-output table: a folder saved in pymrio's text format (as "
-    "EXIOBASE 3 is distributed; choose its file_parameters.json), a .zip of such a folder, or "
-    "a folder in the plugin's CSV layout (producers.csv, flows.csv, final_demand.csv). The files "
-    "are only read."
-)
-
-
-def mrio_parameter(name: str = "MRIO") -> QgsProcessingParameterFile:
-    """A file parameter that accepts a pymrio folder's file_parameters.json or a .zip."""
-    parameter = QgsProcessingParameterFile(name, "MRIO table", QgsProcessingParameterFile.File)
-    parameter.setFileFilter(
-        "pymrio MRIO (file_parameters.json *.zip);;CSV MRIO (producers.csv);;All files (*)"
-    )
-    return parameter
 
 
 def load_mrio(path: str, feedback) -> Mrio:

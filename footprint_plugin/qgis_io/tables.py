@@ -39,16 +39,30 @@ def new_field(name: str, kind: str) -> QgsField:
 
 
 def table_fields(table: pd.DataFrame) -> QgsFields:
-    """QGIS fields for a table's columns: integers, reals, and text for everything else."""
+    """QGIS fields for a table's columns: 32-bit and other integers, reals, and text for
+    everything else."""
     fields = QgsFields()
     for name, dtype in table.dtypes.items():
-        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        if dtype == np.int32:
+            fields.append(new_field(str(name), "integer"))
+        elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
             fields.append(new_field(str(name), "integer64"))
         elif pd.api.types.is_float_dtype(dtype):
             fields.append(new_field(str(name), "real"))
         else:
             fields.append(new_field(str(name), "text"))
     return fields
+
+
+def attribute_rows(table: pd.DataFrame) -> list[list]:
+    """The rows of ``table`` as QGIS attribute lists: Python values, None for missing ones."""
+    columns = [
+        column.astype(object).where(column.notna(), None).tolist()
+        if not pd.api.types.is_float_dtype(column)
+        else [None if np.isnan(value) else float(value) for value in column]
+        for _, column in table.items()
+    ]
+    return [list(row) for row in zip(*columns)]
 
 
 def write_table(algorithm, parameters, context, key, table: pd.DataFrame, feedback) -> str:
@@ -58,17 +72,11 @@ def write_table(algorithm, parameters, context, key, table: pd.DataFrame, feedba
     )
     if sink is None:
         raise QgsProcessingException(algorithm.invalidSinkError(parameters, key))
-    columns = [
-        column.astype(object).where(column.notna(), None).tolist()
-        if not pd.api.types.is_float_dtype(column)
-        else [None if np.isnan(value) else float(value) for value in column]
-        for _, column in table.items()
-    ]
-    for row in zip(*columns):
+    for row in attribute_rows(table):
         if feedback.isCanceled():
             raise QgsProcessingException(f"Cancelled while writing {key}: the table is incomplete.")
         feature = QgsFeature()
-        feature.setAttributes(list(row))
+        feature.setAttributes(row)
         sink.addFeature(feature, QgsFeatureSink.FastInsert)
     return dest_id
 

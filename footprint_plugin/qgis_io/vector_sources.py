@@ -1,10 +1,11 @@
-"""Emission sources read from QGIS into arrays: attributes, and parts placed on the grid.
+"""Emission sources read from a vector layer into the engine's :class:`Sources` arrays.
 
-A source is one feature (or one raster cell). Its location becomes one or more parts, each
-with a fraction of the source's emission, a point in the grid's CRS and a producing region:
+A source is one feature. Its location becomes one or more parts, each with a fraction of the
+source's emission, a point in the grid's CRS and a producing region (from the region field, or
+from the region polygons):
 
 - a point is one part (a multipoint: one part per point, equal fractions), placed in a region
-  later, for all points at once (:meth:`.regions.RegionSet.locate`);
+  after reading, for all points at once (:meth:`.regions.RegionSet.locate`);
 - a line or polygon is cut by the regions and by the grid cells (QGIS geometry operations,
   one feature at a time); each piece is a part at its cell's centre, weighted by its length
   or area. What lies in no region or off the grid stays a part too, so nothing is lost.
@@ -15,7 +16,6 @@ Reading the features is the only per-feature Python; single-point layers take a 
 import gc
 from array import array
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import chain, islice
 
 import numpy as np
@@ -31,60 +31,17 @@ from qgis.core import (
 
 from ..engine.mapping.grid import GridSpec
 from ..engine.mapping.lines import segments_by_cell
+from ..engine.mapping.sources import NO_REGION, Sources, regions_from_field
+from ..engine.sizes import FEATURES_PER_CHUNK
 from .coordinates import coordinate_sequences, plain_geometry, transform_xy
 
-CHUNK = 50_000
-"""Features read between two progress reports and cancellation checks."""
-
 TO_LOCATE = -2
-"""Region position of a point part not yet placed in a region."""
-
-NO_REGION = -1
-"""Region position of a part in no region."""
+"""Region position of a point part not yet placed in a region (while reading)."""
 
 REMAINDER_TOLERANCE = 1e-9
 """Share below which the rest of a cut geometry (rounding) is not kept as a part."""
 
 _NO_POINT = QgsPointXY(float("nan"), float("nan"))
-
-
-@dataclass
-class SourceParts:
-    """Sources (attributes) and their parts (locations) as arrays, in the grid's CRS.
-
-    Attributes
-    ----------
-    feature_ids
-        (n,) id of each source's feature (or raster cell number).
-    emission_values, sectors, region_values
-        (n,) emission value, sector code and region field value of each source, as read
-        (PyQGIS NULL for empty cells; ``region_values`` is None when regions come from
-        polygons).
-    part_source, part_fraction
-        (k,) source of each part and its share of the source's emission.
-    part_x, part_y
-        (k,) a point of each part in the grid's CRS (NaN for a part off the grid or without a
-        location).
-    part_region
-        (k,) position of the part's region in the RegionSet, -1 for none, -2 not yet placed.
-    part_located
-        (k,) False for parts of sources without a usable geometry.
-    """
-
-    feature_ids: np.ndarray
-    emission_values: list
-    sectors: list
-    region_values: list
-    part_source: np.ndarray
-    part_fraction: np.ndarray
-    part_x: np.ndarray
-    part_y: np.ndarray
-    part_region: np.ndarray
-    part_located: np.ndarray
-
-    @property
-    def n_sources(self) -> int:
-        return len(self.feature_ids)
 
 
 @contextmanager
@@ -208,32 +165,24 @@ def _cut_feature(geometry, geometry_type, grid, regions) -> list:
     return parts
 
 
-def _chunks(features, feedback, count, progress):
-    """Lazy chunks of features, with progress and cancellation between chunks."""
-    start, stop = progress
+def _chunks(features, feedback, count):
+    """Lazy chunks of features, with progress (0 to 100) and cancellation between chunks."""
     done = 0
     while not feedback.isCanceled():
-        chunk = islice(features, CHUNK)
+        chunk = islice(features, FEATURES_PER_CHUNK)
         first = next(chunk, None)
         if first is None:
             return
         yield chain((first,), chunk)
-        done += CHUNK
+        done += FEATURES_PER_CHUNK
         if count > 0:
-            feedback.setProgress(start + (stop - start) * min(done / count, 1.0))
+            feedback.setProgress(100.0 * min(done / count, 1.0))
 
 
 def read_vector_sources(
-    source,
-    field_names: list,
-    grid: GridSpec,
-    regions,
-    target_crs,
-    context,
-    feedback,
-    progress=(10, 60),
-) -> SourceParts:
-    """Read emission sources from a feature source into :class:`SourceParts`.
+    source, field_names: list, grid: GridSpec, regions, target_crs, context, feedback
+) -> Sources | None:
+    """Read emission sources from a feature source; None if the run was cancelled.
 
     Parameters
     ----------
@@ -247,8 +196,8 @@ def read_vector_sources(
         The RegionSet placing parts in regions, or None when the region field does.
     target_crs, context
         The grid's CRS and the Processing context (for the transform).
-    feedback, progress
-        Processing feedback and the progress range this step covers.
+    feedback
+        Processing feedback: progress 0 to 100 over the features, and cancellation.
     """
     emission_field, sector_field, region_field = field_names
     wanted = [name for name in (emission_field, sector_field, region_field) if name]
@@ -256,7 +205,7 @@ def read_vector_sources(
     request = QgsFeatureRequest().setSubsetOfAttributes(indices)
     transform = QgsCoordinateTransform(source.sourceCrs(), target_crs, context.transformContext())
     features = iter(source.getFeatures(request))
-    chunks = _chunks(features, feedback, source.featureCount(), progress)
+    chunks = _chunks(features, feedback, source.featureCount())
     single_points = QgsWkbTypes.flatType(source.wkbType()) == QgsWkbTypes.Point
     with gc_paused():
         if single_points:
@@ -265,17 +214,31 @@ def read_vector_sources(
             ids, rows, parts = _read_shapes(chunks, transform, grid, regions)
         columns = [[row[index] for row in rows] for index in indices]
         del rows
-    return SourceParts(
-        feature_ids=np.asarray(ids, dtype=np.int64),
-        emission_values=columns[0],
-        sectors=columns[1],
-        region_values=columns[2] if region_field else None,
-        part_source=np.asarray(parts.source, dtype=np.int64),
+    if feedback.isCanceled():
+        return None
+    part_source = np.asarray(parts.source, dtype=np.int64)
+    part_x = np.asarray(parts.x, dtype=np.float64)
+    part_y = np.asarray(parts.y, dtype=np.float64)
+    part_located = np.asarray(parts.located, dtype=bool)
+    if region_field:
+        part_region, region_codes = regions_from_field(columns[2], part_source)
+    else:
+        part_region = np.asarray(parts.region, dtype=np.int64)
+        to_locate = (part_region == TO_LOCATE) & part_located
+        part_region[to_locate] = regions.locate(part_x[to_locate], part_y[to_locate])
+        part_region[part_region < 0] = NO_REGION
+        region_codes = regions.codes
+    return Sources(
+        source_id=np.asarray(ids, dtype=np.int64),
+        emission=columns[0],
+        sector=columns[1],
+        part_source=part_source,
         part_fraction=np.asarray(parts.fraction, dtype=np.float64),
-        part_x=np.asarray(parts.x, dtype=np.float64),
-        part_y=np.asarray(parts.y, dtype=np.float64),
-        part_region=np.asarray(parts.region, dtype=np.int64),
-        part_located=np.asarray(parts.located, dtype=bool),
+        part_x=part_x,
+        part_y=part_y,
+        part_region=part_region,
+        region_codes=region_codes,
+        part_located=part_located,
     )
 
 

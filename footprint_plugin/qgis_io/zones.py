@@ -171,7 +171,7 @@ def centre_cells(geometry: QgsGeometry, raster: FootprintRaster) -> np.ndarray:
     return (rows + row_start).astype(np.int64) * n_cols + (cols + col_start)
 
 
-def zonal_footprint(raster, geometries, feedback, progress=(10.0, 80.0)):
+def zonal_footprint(raster, geometries, feedback):
     """Coverage fractions of polygons (in the raster's CRS) and every band's sum over them."""
     feedback.pushInfo(f"Cutting {len(geometries)} polygons by the raster's cells")
     with engine_errors():
@@ -181,7 +181,7 @@ def zonal_footprint(raster, geometries, feedback, progress=(10.0, 80.0)):
             raster.shape,
         )
         bands = list(range(1, raster.n_bands + 1))
-        sums = zonal_sums(fractions, raster.blocks(bands, feedback, progress), raster.shape[1])
+        sums = zonal_sums(fractions, raster.blocks(bands, feedback), raster.shape[1])
     return fractions, sums
 
 

@@ -79,3 +79,17 @@ class RecordingFeedback(QgsProcessingFeedback):
     @property
     def log(self):
         return "\n".join(self.messages)
+
+
+def cancelling_at(steps: tuple, step: str) -> RecordingFeedback:
+    """Feedback that cancels the run when the algorithm starts ``step`` of its ``STEPS``.
+
+    It listens to ``progressChanged``, which QGIS emits from C++ (where a Python override of
+    setProgress is not seen, e.g. behind a multi-step feedback).
+    """
+    feedback = RecordingFeedback()
+    start = 100.0 * steps.index(step) / len(steps)
+    feedback.progressChanged.connect(
+        lambda progress: feedback.cancel() if progress >= start - 1e-9 else None
+    )
+    return feedback

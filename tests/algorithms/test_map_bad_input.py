@@ -183,15 +183,10 @@ def test_concordance_weights_not_summing_to_one(processing, provider, tmp_path):
 
 
 def test_cancelling_leaves_no_raster(processing, provider, tmp_path):
-    from tests.algorithms.footprint_rasters import RecordingFeedback
+    from footprint_plugin.algorithms.map_footprint import MapFootprint
+    from tests.algorithms.footprint_rasters import cancelling_at
 
-    class CancelWhenWriting(RecordingFeedback):
-        def setProgress(self, progress):
-            super().setProgress(progress)
-            if progress >= 70:
-                self.cancel()
-
-    feedback = CancelWhenWriting()
+    feedback = cancelling_at(MapFootprint.STEPS, "raster")
     parameters = map_parameters(tmp_path, points(GOOD))
     with pytest.raises(QgsProcessingException, match="Cancelled: no raster was written"):
         processing.run("footprint:mapfootprint", parameters, feedback=feedback)

@@ -133,13 +133,8 @@ def test_missing_emissions_are_reported_and_keep_the_totals_finite(processing, p
 
 
 def test_cancelling_while_writing_fails_instead_of_returning_a_partial_table(processing, provider):
-    from qgis.core import QgsProcessingFeedback
-
-    class CancelWhenWriting(QgsProcessingFeedback):
-        def setProgress(self, progress):
-            super().setProgress(progress)
-            if progress >= 60:
-                self.cancel()
+    from footprint_plugin.algorithms.mrio_accounts import MrioAccounts
+    from tests.algorithms.footprint_rasters import cancelling_at
 
     with pytest.raises(QgsProcessingException, match="Cancelled while writing OUTPUT"):
         processing.run(
@@ -150,5 +145,5 @@ def test_cancelling_while_writing_fails_instead_of_returning_a_partial_table(pro
                 "OUTPUT": "memory:",
                 "SUMMARY": "memory:",
             },
-            feedback=CancelWhenWriting(),
+            feedback=cancelling_at(MrioAccounts.STEPS, "tables"),
         )

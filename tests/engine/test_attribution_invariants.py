@@ -7,12 +7,12 @@ from hypothesis import strategies as st
 
 from footprint_plugin.engine.mrio.aggregation import sum_by
 from footprint_plugin.engine.mrio.attribution import (
-    REASON_ZERO_OUTPUT,
     attribute_emissions,
     driven_output,
     driven_shares,
 )
 from footprint_plugin.engine.mrio.model import build_mrio
+from footprint_plugin.engine.reasons import PRODUCER_ZERO_OUTPUT
 from tests.synthetic import random_mrio
 
 EXAMPLES = settings(max_examples=30, deadline=None)
@@ -45,7 +45,7 @@ def test_attributed_plus_unattributed_is_each_producers_emissions(mrio, seed):
     np.testing.assert_allclose(
         result.attributed.sum(axis=1) + result.unattributed, emissions, rtol=1e-12
     )
-    assert (result.reasons[mrio.zero_output] == REASON_ZERO_OUTPUT).all()
+    assert (result.reasons[mrio.zero_output] == PRODUCER_ZERO_OUTPUT).all()
     assert (result.unattributed[~mrio.zero_output] == 0).all()
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from footprint_plugin.engine.mapping.balance import balance_table, source_accounts
 from footprint_plugin.engine.mapping.bands import footprint_bands
-from footprint_plugin.engine.mapping.inventory import InventoryRows, Reason, parse_emissions
+from footprint_plugin.engine.mapping.inventory import InventoryRows, parse_emissions
+from footprint_plugin.engine.reasons import Reason
 
 LABELS = pd.MultiIndex.from_product([["H", "F1", "F2"], ["hh"]], names=["region", "category"])
 SHARE = np.array([[0.5, 0.3, 0.2], [1.0, 0.0, 0.0]])  # producers x final-demand columns

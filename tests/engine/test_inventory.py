@@ -5,16 +5,15 @@ import pandas as pd
 import pytest
 
 from footprint_plugin.engine.errors import MrioFileError, UnknownNameError
+from footprint_plugin.engine.mapping.concordance import identity_concordance, read_concordance
 from footprint_plugin.engine.mapping.inventory import (
-    REASONS,
-    Reason,
     check_region_codes,
-    identity_concordance,
     inventory_rows,
-    label_codes,
     parse_emissions,
-    read_concordance,
 )
+from footprint_plugin.engine.mapping.labels import label_codes
+from footprint_plugin.engine.mapping.sources import Sources
+from footprint_plugin.engine.reasons import REASONS, Reason
 
 SECTORS = ["ELEC", "STEEL"]
 PRODUCERS = pd.MultiIndex.from_product([["A", "B"], SECTORS], names=["region", "sector"])
@@ -94,14 +93,21 @@ def test_label_codes_trim_and_treat_blanks_and_objects_as_missing():
 
 def rows_for(sector, part_region, inside=True, located=True, emission=(10.0,), **kwargs):
     n_parts = len(part_region)
+    sources = Sources(
+        source_id=np.arange(len(emission)),
+        emission=list(emission),
+        sector=np.asarray(sector, dtype=object),
+        part_source=np.asarray(kwargs.get("part_source", np.zeros(n_parts, dtype=int))),
+        part_fraction=np.asarray(kwargs.get("part_fraction", np.full(n_parts, 1.0 / n_parts))),
+        part_x=np.zeros(n_parts),
+        part_y=np.zeros(n_parts),
+        part_region=np.asarray(part_region),
+        region_codes=kwargs.get("region_labels", ["A", "B", "X"]),
+        part_located=np.full(n_parts, located),
+    )
     return inventory_rows(
-        parse_emissions(list(emission)),
-        np.asarray(sector, dtype=object),
-        np.asarray(kwargs.get("part_source", np.zeros(n_parts, dtype=int))),
-        np.asarray(kwargs.get("part_fraction", np.full(n_parts, 1.0 / n_parts))),
-        np.asarray(part_region),
-        kwargs.get("region_labels", ["A", "B", "X"]),
-        np.full(n_parts, located),
+        sources,
+        parse_emissions(sources.emission),
         np.full(n_parts, inside),
         kwargs.get("concordance", identity_concordance(SECTORS)),
         PRODUCERS,

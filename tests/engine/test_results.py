@@ -4,9 +4,6 @@ import numpy as np
 import pytest
 
 from footprint_plugin.engine.mrio.attribution import (
-    REASON_NEGATIVE,
-    REASON_NON_FINITE,
-    REASON_ZERO_OUTPUT,
     attribute_emissions,
     driven_shares,
 )
@@ -17,6 +14,11 @@ from footprint_plugin.engine.mrio.results import (
     unattributed_table,
 )
 from footprint_plugin.engine.mrio.stressors import select_stressor
+from footprint_plugin.engine.reasons import (
+    PRODUCER_NEGATIVE,
+    PRODUCER_NON_FINITE,
+    PRODUCER_ZERO_OUTPUT,
+)
 from tests.synthetic import random_mrio
 
 REGIONS = ["CN-BJ", "CN-SH", "US", "JP"]
@@ -111,9 +113,9 @@ def test_unattributed_account_has_a_reason_per_producer(mrio):
         mrio.producers[i][1] for i in sorted([1, 2, 3, *zero])
     ]
     reasons = dict(zip(table["producing_sector"], table["reason"]))
-    assert reasons[mrio.producers[1][1]] == REASON_NEGATIVE
-    assert reasons[mrio.producers[2][1]] == REASON_NON_FINITE
-    assert reasons[mrio.producers[zero[0]][1]] == REASON_ZERO_OUTPUT
+    assert reasons[mrio.producers[1][1]] == PRODUCER_NEGATIVE
+    assert reasons[mrio.producers[2][1]] == PRODUCER_NON_FINITE
+    assert reasons[mrio.producers[zero[0]][1]] == PRODUCER_ZERO_OUTPUT
     assert table["emissions"].iloc[0] == -2.0
     assert np.isfinite(result.attributed).all()
     finite = np.isfinite(emissions)

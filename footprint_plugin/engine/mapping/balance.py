@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..reasons import REASONS, Reason
 from .bands import DOMESTIC, FOREIGN, TOTAL, FootprintBands
-from .inventory import REASONS, Emissions, InventoryRows, Reason
+from .inventory import Emissions, InventoryRows
 
 
 def balance_table(
@@ -97,7 +98,7 @@ def source_accounts(
     unattributed = ~attributed
     table["unattributed"] = np.bincount(
         rows.source[unattributed], weights=rows.emission[unattributed], minlength=n_sources
-    )
+    ).astype(np.float64)  # bincount of an empty array gives int64 zeros
     by_reason = (
         pd.DataFrame(
             {

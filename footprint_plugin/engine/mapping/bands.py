@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..csv_tables import read_csv_rows
 from ..errors import MrioFileError, UnknownNameError, preview
-from ..mrio.aggregation import sum_by
-from .inventory import read_csv_rows
+from ..mrio.aggregation import match_regions, sum_by
 
 TOTAL, DOMESTIC, FOREIGN = 0, 1, 2
 """Positions of the three summary bands."""
@@ -67,6 +67,17 @@ class FootprintBands:
             for band, members in zip(self.consumer_bands, self.consumer_regions)
             if not home & set(members)
         ]
+
+
+def domestic_regions(
+    final_demand_labels: pd.MultiIndex, patterns: str, territory_codes: Sequence[str]
+) -> list[str]:
+    """The home regions: consumer regions matching ``patterns`` (DOMESTIC_REGIONS, e.g. ``CN-*``),
+    or without patterns, the codes of the mapped territory that are consumer regions."""
+    consumers = list(dict.fromkeys(final_demand_labels.get_level_values("region")))
+    if patterns.strip():
+        return [region for region, m in zip(consumers, match_regions(consumers, patterns)) if m]
+    return sorted(set(territory_codes) & set(consumers))
 
 
 def footprint_bands(

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse
 
 from ..errors import FootprintError
+from ..sizes import GRID_BLOCK_BYTES
 from .grid import GridSpec
 
 UNATTRIBUTED = -1
@@ -36,9 +37,6 @@ DEFAULT_NODATA = -9999.0
 
 DENSE_CELLS_PER_ROW = 4
 """Occupied cells are found by counting when the grid has at most this many cells per row."""
-
-DEFAULT_BLOCK_BYTES = 64 * 2**20
-"""Size of a raster block when the caller does not choose the number of rows."""
 
 
 class GriddingError(FootprintError):
@@ -199,7 +197,7 @@ class GriddedFootprint:
         """
         if block_rows is None:
             bytes_per_row = 4 * self.n_bands * self.grid.n_cols
-            block_rows = max(1, DEFAULT_BLOCK_BYTES // bytes_per_row)
+            block_rows = max(1, GRID_BLOCK_BYTES // bytes_per_row)
         elif block_rows < 1:
             raise ValueError(f"block_rows must be at least 1, got {block_rows}")
         return self._iter_blocks(block_rows, fill, territory, nodata)

@@ -1,162 +1,24 @@
-"""From an emission inventory to MRIO producers: sector concordance, region match, reasons.
+"""From emission sources to MRIO producers: emissions parsed, concordance, region match, reasons.
 
-An inventory source (a facility, a polygon or line source, a raster cell) has an emission, an
-inventory sector code and a location. Its location gives one or more *parts* (a point; the
-pieces of a polygon split by region and grid cell; the sub-cells of a raster cell), each with
-a fraction of the source, a producing region and whether it lies on the grid. The concordance
-splits each part over MRIO sectors by weight. Each resulting row is an emission of one
+Every part of a source (see :mod:`.sources`) is split over MRIO sectors by the concordance's
+weights. Each resulting row is an emission of one
 producing region-sector (an MRIO producer) or, if it cannot be attributed, of one reason in
 :data:`REASONS`. Nothing is dropped: the rows' emissions add up to the inventory.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import IntEnum
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import MrioFileError, UnknownNameError, preview
-
-CONCORDANCE_COLUMNS = ("inventory_sector", "mrio_sector", "weight")
-WEIGHT_TOLERANCE = 1e-6
-
-
-class Reason(IntEnum):
-    """Why a row is not attributed; lower values take precedence when several apply."""
-
-    ATTRIBUTED = 0
-    INVALID_EMISSION = 1
-    NO_SECTOR = 2
-    UNKNOWN_SECTOR = 3
-    NO_GEOMETRY = 4
-    NO_REGION = 5
-    OUTSIDE_EXTENT = 6
-    REGION_NOT_IN_MRIO = 7
-    ZERO_OUTPUT = 8
-
-
-REASONS = {
-    Reason.INVALID_EMISSION: "invalid emission (null, negative or not a number)",
-    Reason.NO_SECTOR: "no sector (empty sector field)",
-    Reason.UNKNOWN_SECTOR: "unknown sector (not in the concordance or the MRIO)",
-    Reason.NO_GEOMETRY: "no geometry (null, empty or not transformable)",
-    Reason.NO_REGION: "no region (outside every region, or empty region field)",
-    Reason.OUTSIDE_EXTENT: "outside the extent of the grid",
-    Reason.REGION_NOT_IN_MRIO: "region not in the MRIO",
-    Reason.ZERO_OUTPUT: "zero output (the MRIO producer has no output to share by)",
-}
-"""Text of each reason, as written in the balance table."""
-
-
-@dataclass(frozen=True, eq=False)
-class Concordance:
-    """Inventory sector -> MRIO sector with weights (the weights of a code sum to 1)."""
-
-    inventory_sector: np.ndarray
-    mrio_sector: np.ndarray
-    weight: np.ndarray
-
-
-def identity_concordance(mrio_sectors: Sequence[str]) -> Concordance:
-    """The concordance used without a file: inventory codes are MRIO sector codes."""
-    sectors = np.asarray(list(mrio_sectors), dtype=object)
-    return Concordance(sectors, sectors, np.ones(sectors.size))
-
-
-def read_concordance(path: str | Path, mrio_sectors: Sequence[str]) -> Concordance:
-    """Read a concordance CSV (``inventory_sector, mrio_sector[, weight]``) and check it.
-
-    A missing weight column means weight 1 for every row. Repeated (inventory, MRIO) pairs add
-    up. The weights of each inventory sector must sum to 1, so that no emission is created or
-    lost.
-
-    Raises
-    ------
-    MrioFileError
-        Unreadable file, missing column, empty code, weight that is not a non-negative number,
-        or weights of a code that do not sum to 1.
-    UnknownNameError
-        An MRIO sector that the MRIO does not have.
-    """
-    path = Path(path)
-    rows, header = read_csv_rows(path, "CONCORDANCE")
-    missing = [column for column in CONCORDANCE_COLUMNS[:2] if column not in header]
-    if missing or not rows:
-        raise MrioFileError(
-            f"CONCORDANCE {path} must be a CSV with a header row with the columns "
-            f"inventory_sector, mrio_sector and optionally weight, and one row per pair; "
-            f"{'missing: ' + ', '.join(missing) if missing else 'it has no rows'}."
-        )
-    inventory, mrio, weight = [], [], []
-    for line, row in enumerate(rows, start=2):
-        code, target = row["inventory_sector"], row["mrio_sector"]
-        text = row["weight"] if "weight" in header else "1"
-        try:
-            value = float(text)
-        except ValueError:
-            value = float("nan")
-        if not code or not target or not (np.isfinite(value) and value >= 0):
-            raise MrioFileError(
-                f"CONCORDANCE {path}, line {line}: needs an inventory_sector, an mrio_sector "
-                f"and a non-negative weight, got {code!r}, {target!r}, {text!r}."
-            )
-        inventory.append(code)
-        mrio.append(target)
-        weight.append(value)
-    unknown = sorted(set(mrio) - {str(sector) for sector in mrio_sectors})
-    if unknown:
-        raise UnknownNameError(
-            f"CONCORDANCE {path} maps to MRIO sectors the MRIO does not have: "
-            f"{preview(unknown)}. MRIO sectors are {preview(list(mrio_sectors), 12)}."
-        )
-    table = (
-        pd.DataFrame({"inventory": inventory, "mrio": mrio, "weight": weight})
-        .groupby(["inventory", "mrio"], sort=False, as_index=False)["weight"]
-        .sum()
-    )
-    sums = table.groupby("inventory", sort=False)["weight"].sum()
-    off = sums[(sums - 1.0).abs() > WEIGHT_TOLERANCE]
-    if len(off):
-        listed = ", ".join(f"{code!r}: {total:.6g}" for code, total in off.head(5).items())
-        raise MrioFileError(
-            f"CONCORDANCE {path}: the weights of an inventory sector must sum to 1, so that its "
-            f"emissions are split without loss; they do not for {listed}. Fix the weights."
-        )
-    return Concordance(
-        table["inventory"].to_numpy(dtype=object),
-        table["mrio"].to_numpy(dtype=object),
-        table["weight"].to_numpy(dtype=np.float64),
-    )
-
-
-def read_csv_rows(path: Path, what: str) -> tuple[list[dict], list[str]]:
-    """Rows and header of a small UTF-8 CSV (a byte-order mark is fine), cleaned once.
-
-    Column names are stripped and lower-cased (``Inventory_Sector `` is ``inventory_sector``);
-    cells are stripped strings, "" where a row is short.
-
-    Raises
-    ------
-    MrioFileError
-        If the file cannot be read.
-    """
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [name.strip().lower() for name in reader.fieldnames or []]
-            reader.fieldnames = header
-            rows = [
-                {name: (cell or "").strip() for name, cell in row.items() if name is not None}
-                for row in reader
-            ]
-            return rows, header
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise MrioFileError(f"{what} {path} cannot be read ({error}).") from error
+from ..errors import UnknownNameError, preview
+from ..reasons import Reason
+from .concordance import Concordance
+from .labels import is_value, label_codes
+from .sources import Sources
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,12 +42,6 @@ class Emissions:
     negative: int
 
 
-def _is_value(value: object) -> bool:
-    """Whether a cell holds a value: text or a number (not None, NaN or another object,
-    such as the NULL that PyQGIS gives for empty attributes)."""
-    return isinstance(value, (str, int, float, np.number)) and value == value
-
-
 def parse_emissions(values: Sequence[object]) -> Emissions:
     """Parse emission values: numbers are used; None, NaN and objects that are neither text nor
     numbers are null; other text is not numeric. Text holding a number (``"12.5"``) counts.
@@ -194,7 +50,7 @@ def parse_emissions(values: Sequence[object]) -> Emissions:
         numbers = np.array(values, dtype=np.float64)  # fast path: numbers (and None)
         null = np.isnan(numbers)
     except (TypeError, ValueError):
-        null = ~np.fromiter(map(_is_value, values), dtype=bool, count=len(values))
+        null = ~np.fromiter(map(is_value, values), dtype=bool, count=len(values))
         cleaned = pd.Series(np.where(null, None, np.asarray(values, dtype=object)), dtype=object)
         numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=np.float64)
     finite = np.isfinite(numbers)
@@ -236,26 +92,9 @@ class InventoryRows:
         return self.reason == Reason.ATTRIBUTED
 
 
-def label_codes(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of labels and the distinct labels as text; -1 where there is no label.
-
-    Labels are compared as trimmed text, so ``"CN-BJ "`` and ``"CN-BJ"`` are one label. None,
-    NaN, blanks and objects that are neither text nor numbers (PyQGIS's NULL) are no label.
-    """
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    text = [str(label).strip() or None if _is_value(label) else None for label in uniques]
-    text_codes, text_uniques = pd.factorize(np.asarray(text, dtype=object))
-    return np.append(text_codes, -1)[codes].astype(np.int64), np.asarray(text_uniques, dtype=object)
-
-
 def inventory_rows(
+    sources: Sources,
     emissions: Emissions,
-    sector: np.ndarray,
-    part_source: np.ndarray,
-    part_fraction: np.ndarray,
-    part_region: np.ndarray,
-    region_labels: Sequence[str],
-    part_located: np.ndarray,
     part_inside: np.ndarray,
     concordance: Concordance,
     producers: pd.MultiIndex,
@@ -265,17 +104,10 @@ def inventory_rows(
 
     Parameters
     ----------
+    sources
+        The sources and their parts (regions as positions in ``sources.region_codes``).
     emissions
-        Parsed emissions of the n sources.
-    sector
-        (n,) inventory sector code of each source (text; None or blank for none).
-    part_source, part_fraction
-        (k,) source of each part and its share of the source (a source's fractions sum to 1).
-    part_region, region_labels
-        (k,) producing region of each part, as a position in ``region_labels`` (region codes
-        as the MRIO labels regions), -1 where it lies in no region.
-    part_located
-        (k,) False for parts of sources without a usable geometry.
+        The sources' emissions, parsed.
     part_inside
         (k,) True where the part lies on the grid.
     concordance
@@ -283,8 +115,8 @@ def inventory_rows(
     producers, zero_output
         The MRIO's (region, sector) producers and its mask of zero-output producers.
     """
-    sector_code, sector_labels = label_codes(sector)
-    region_labels = np.asarray([str(label) for label in region_labels], dtype=object)
+    sector_code, sector_labels = label_codes(sources.sector)
+    region_labels = np.asarray([str(label) for label in sources.region_codes], dtype=object)
 
     # Concordance entries of every distinct sector label, as (first entry, count) into arrays.
     matched: dict[str, list[int]] = {}
@@ -295,7 +127,7 @@ def inventory_rows(
     entry_start = np.concatenate([[0], np.cumsum(entry_count[:-1])]).astype(np.int64)
     entry_flat = np.array([i for found in entry_lists for i in found], dtype=np.int64)
 
-    part_source = np.asarray(part_source, dtype=np.int64)
+    part_source = np.asarray(sources.part_source, dtype=np.int64)
     part_sector = sector_code[part_source]  # -1: no sector (indexes the trailing 0 count)
     rows_per_part = np.maximum(entry_count[part_sector], 1)
     part = np.repeat(np.arange(part_source.size, dtype=np.int64), rows_per_part)
@@ -311,7 +143,7 @@ def inventory_rows(
     pair_region = np.repeat(region_labels.astype(str), len(concordance.mrio_sector))
     pair_sector = np.tile(concordance.mrio_sector.astype(str), len(region_labels))
     producer_of_pair = producers.get_indexer(pd.MultiIndex.from_arrays([pair_region, pair_sector]))
-    row_region = np.asarray(part_region, dtype=np.int64)[part]
+    row_region = np.asarray(sources.part_region, dtype=np.int64)[part]
     lookup = has_entry & (row_region >= 0)
     producer = np.full(part.size, -1, dtype=np.int64)
     producer[lookup] = producer_of_pair[
@@ -326,7 +158,7 @@ def inventory_rows(
             ~emissions.valid[source],
             part_sector[part] < 0,
             ~has_entry,
-            ~np.asarray(part_located, dtype=bool)[part],
+            ~np.asarray(sources.part_located, dtype=bool)[part],
             row_region < 0,
             ~np.asarray(part_inside, dtype=bool)[part],
             ~found,
@@ -336,7 +168,11 @@ def inventory_rows(
         default=int(Reason.ATTRIBUTED),
     ).astype(np.int8)
     producer[reason != Reason.ATTRIBUTED] = -1
-    emission = emissions.amount[source] * np.asarray(part_fraction, dtype=np.float64)[part] * weight
+    emission = (
+        emissions.amount[source]
+        * np.asarray(sources.part_fraction, dtype=np.float64)[part]
+        * weight
+    )
     return InventoryRows(source, part, producer, emission, reason)
 
 

@@ -60,3 +60,30 @@ def subcell_centres(
     x = np.broadcast_to(x_origin + sub_col * pixel_width, (len(rows), k, k))
     y = np.broadcast_to(y_origin + sub_row * pixel_height, (len(rows), k, k))
     return x.reshape(-1), y.reshape(-1)
+
+
+def share_by_land(
+    part_source: np.ndarray, fraction: np.ndarray, part_region: np.ndarray, n_sources: int
+) -> np.ndarray:
+    """Sub-cell fractions with each cell's share off every region moved onto its sub-cells in
+    regions (by their area), so a coastal cell stays whole on land.
+
+    A cell with no sub-cell in any region keeps its fractions (it is reported as in no region).
+    The fractions of a cell still sum to 1.
+
+    Parameters
+    ----------
+    part_source, fraction
+        (k,) cell of each sub-cell and its share of the cell (1/k² each).
+    part_region
+        (k,) region position of each sub-cell, negative for none.
+    n_sources
+        Number of cells.
+    """
+    in_region = part_region >= 0
+    on_land = np.bincount(part_source, weights=fraction * in_region, minlength=n_sources)
+    land = on_land[part_source]
+    spread = land > 0
+    fraction = fraction.copy()
+    fraction[spread] = np.where(in_region[spread], fraction[spread] / land[spread], 0.0)
+    return fraction

@@ -15,13 +15,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..errors import NonFiniteError, ShapeError
+from ..reasons import PRODUCER_NEGATIVE, PRODUCER_NON_FINITE, PRODUCER_ZERO_OUTPUT
 from .leontief import LeontiefSolver, Method
 from .model import Mrio
-
-#: Reasons why (part of) a producer's emissions are not attributed, in order of precedence.
-REASON_NON_FINITE = "non-finite emissions (NaN or infinite): fix the emission value"
-REASON_NEGATIVE = "negative emissions: removals cannot be split by driven shares"
-REASON_ZERO_OUTPUT = "producer has zero total output in the MRIO, so no driven shares"
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,9 +153,9 @@ def attribute_emissions(
             "footprints as they are. Replace them with numbers (0 where there are none)."
         )
     reasons = np.full(n, "", dtype=object)
-    reasons[shares.zero_output & (emissions != 0)] = REASON_ZERO_OUTPUT
-    reasons[emissions < 0] = REASON_NEGATIVE
-    reasons[~np.isfinite(emissions)] = REASON_NON_FINITE
+    reasons[shares.zero_output & (emissions != 0)] = PRODUCER_ZERO_OUTPUT
+    reasons[emissions < 0] = PRODUCER_NEGATIVE
+    reasons[~np.isfinite(emissions)] = PRODUCER_NON_FINITE
     blocked = reasons != ""
     attributable = np.where(blocked, 0.0, emissions)
     return Attribution(
