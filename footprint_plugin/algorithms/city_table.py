@@ -14,6 +14,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..engine.analysis.zonal import overlaps, zone_long_table, zone_table
+from ..engine.columns import CITY
 from ..qgis_io.errors import CANCELLED_WRITING
 from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.styles import ApplyRenderer, graduated_renderer, write_vector_style
@@ -127,7 +128,7 @@ class CityTable(FootprintAlgorithm):
         if context.willLoadLayerOnCompletion(dest_id):
             details = context.layerToLoadOnCompletionDetails(dest_id)
             details.setPostProcessor(ApplyRenderer.create(renderer))
-        long_table = zone_long_table(sums, names, band_fields, OUTSIDE_LABEL, zone_column="city")
+        long_table = zone_long_table(sums, names, band_fields, OUTSIDE_LABEL, zone_column=CITY)
         results = {
             self.OUTPUT: dest_id,
             self.OUTPUT_TABLE: write_table(

@@ -20,6 +20,7 @@ from qgis.core import (
 
 from ..engine.analysis.cell_areas import ellipsoidal_row_areas
 from ..engine.analysis.concentration import ConcentrationError, check_level, concentration
+from ..engine.columns import AREA_SHARE, FOOTPRINT_SHARE
 from ..engine.mapping.projection import is_equal_area
 from ..qgis_io.errors import crs_name, engine_errors
 from ..qgis_io.footprint_raster import FootprintRaster
@@ -290,8 +291,8 @@ class Hotspots(FootprintAlgorithm):
             }
         )
         curve = html_report.concentration_curve_svg(
-            result.curve["area_share"],
-            result.curve["footprint_share"],
+            result.curve[AREA_SHARE],
+            result.curve[FOOTPRINT_SHARE],
             result.area_share,
             result.level,
         )

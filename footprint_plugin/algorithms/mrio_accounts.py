@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..engine.columns import CATEGORY, CONSUMER_REGION, DOMESTIC, FOOTPRINT, FOREIGN
 from ..engine.mrio.aggregation import match_regions
 from ..engine.mrio.attribution import attribute_emissions, driven_shares
 from ..engine.mrio.csv_format import read_emissions_csv
@@ -182,9 +183,9 @@ class MrioAccounts(FootprintAlgorithm):
                     1,
                     "consumer_type",
                     np.where(
-                        summary["consumer_region"].isin(set(consumers[domestic])),
-                        "domestic",
-                        "foreign",
+                        summary[CONSUMER_REGION].isin(set(consumers[domestic])),
+                        DOMESTIC,
+                        FOREIGN,
                     ),
                 )
 
@@ -192,7 +193,7 @@ class MrioAccounts(FootprintAlgorithm):
         accounts = pd.concat(
             [
                 attribution_table(attribution),
-                unattributed.rename(columns={"reason": "category"}).assign(
+                unattributed.rename(columns={"reason": CATEGORY}).assign(
                     consumer_region=UNATTRIBUTED_LABEL
                 ),
             ],
@@ -267,7 +268,7 @@ class MrioAccounts(FootprintAlgorithm):
             ("Totals", html_report.table(facts)),
             (
                 f"Footprint by {grouping_label.lower()}",
-                html_report.table(summary.sort_values("footprint", ascending=False)),
+                html_report.table(summary.sort_values(FOOTPRINT, ascending=False)),
             ),
             (
                 "Unattributed emissions",

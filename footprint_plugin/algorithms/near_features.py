@@ -13,6 +13,7 @@ from qgis.core import (
 )
 
 from ..engine.analysis.zonal import ZonalSums, zone_table
+from ..engine.columns import BAND, SHARE
 from ..qgis_io.errors import CANCELLED, CANCELLED_WRITING, crs_name
 from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.tables import write_table
@@ -142,11 +143,11 @@ class NearFeatures(FootprintAlgorithm):
         )
         union_table = pd.DataFrame(
             {
-                "band": band_fields,
+                BAND: band_fields,
                 "description": raster.descriptions,
                 "footprint_near": near_any,
                 "band_total": sums.band_totals,
-                "share": shares,
+                SHARE: shares,
             }
         )
         results = {

@@ -20,6 +20,19 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
 
 from ..engine.analysis.band_labels import foreign_band
+from ..engine.columns import (
+    AREA_SHARE,
+    BAND,
+    CATEGORY,
+    CITY,
+    CONSUMER_REGION,
+    DOMESTIC,
+    FOOTPRINT,
+    FOOTPRINT_SHARE,
+    FOREIGN,
+    RANK,
+    SHARE,
+)
 from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.tables import read_table
 from ..report import html as html_report
@@ -221,15 +234,15 @@ class FootprintReport(FootprintAlgorithm):
 
         consumers = self.table(parameters, self.CONSUMERS, context)
         if consumers is not None and len(consumers):
-            foreign_rows = consumers[consumers["domestic"] == 0]
-            by_region = foreign_rows.groupby("consumer_region")["footprint"].sum()
+            foreign_rows = consumers[consumers[DOMESTIC] == 0]
+            by_region = foreign_rows.groupby(CONSUMER_REGION)[FOOTPRINT].sum()
             by_region = by_region.sort_values(ascending=False)
             results[self.TOP_CONSUMERS] = ", ".join(by_region.index[:3])
             sections.append(
                 ("Top foreign consumers", ranking_section(by_region, totals[foreign], "region"))
             )
-            if "category" in foreign_rows:
-                by_category = foreign_rows.groupby("category")["footprint"].sum()
+            if CATEGORY in foreign_rows:
+                by_category = foreign_rows.groupby(CATEGORY)[FOOTPRINT].sum()
                 sections.append(
                     (
                         "Foreign-driven footprint by final-demand category",
@@ -241,12 +254,12 @@ class FootprintReport(FootprintAlgorithm):
         sources = self.table(parameters, self.SOURCES, context)
         sector_field = self.parameterAsString(parameters, self.SECTOR_FIELD, context)
         if sources is not None and len(sources):
-            if sector_field not in sources or "foreign" not in sources:
+            if sector_field not in sources or FOREIGN not in sources:
                 raise QgsProcessingException(
                     f"SOURCES needs the fields {sector_field!r} and 'foreign' (the attributed "
                     "sources of Map carbon footprint); set SECTOR_FIELD to its sector field."
                 )
-            by_sector = sources.groupby(sector_field)["foreign"].sum().sort_values(ascending=False)
+            by_sector = sources.groupby(sector_field)[FOREIGN].sum().sort_values(ascending=False)
             sections.append(
                 (
                     "Foreign-driven footprint by producing sector (inventory sectors)",
@@ -256,14 +269,14 @@ class FootprintReport(FootprintAlgorithm):
         sections += self.concentration_section(parameters, context)
         cities = self.table(parameters, self.CITIES, context)
         if cities is not None and len(cities):
-            band = cities["band"].unique()
-            chosen = "foreign" if "foreign" in band else band[0]
-            top = cities[(cities["band"] == chosen) & cities["rank"].notna()].nsmallest(TOP, "rank")
-            results[self.TOP_CITIES] = ", ".join(top["city"].astype(str)[:5])
+            band = cities[BAND].unique()
+            chosen = FOREIGN if FOREIGN in band else band[0]
+            top = cities[(cities[BAND] == chosen) & cities[RANK].notna()].nsmallest(TOP, RANK)
+            results[self.TOP_CITIES] = ", ".join(top[CITY].astype(str)[:5])
             sections.append(
                 (
                     f"Top {TOP} cities by the {chosen} footprint",
-                    html_report.table(top[["rank", "city", "footprint", "share"]]),
+                    html_report.table(top[[RANK, CITY, FOOTPRINT, SHARE]]),
                 )
             )
         near = self.table(parameters, self.NEAR, context)
@@ -315,7 +328,7 @@ class FootprintReport(FootprintAlgorithm):
             gini = self.parameterAsDouble(parameters, self.GINI, context)
             text += f" Gini index {gini:.3f}."
         svg = html_report.concentration_curve_svg(
-            curve["area_share"], curve["footprint_share"], area_share / 100, level / 100
+            curve[AREA_SHARE], curve[FOOTPRINT_SHARE], area_share / 100, level / 100
         )
         return [("Concentration", html_report.paragraph(text) + svg)]
 

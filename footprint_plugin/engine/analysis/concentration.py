@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..columns import AREA_SHARE, FOOTPRINT_SHARE
 from ..errors import FootprintError
 
 SHARE_TOLERANCE = 1e-9
@@ -163,9 +164,7 @@ def concentration(
         hotspot_share=float(footprint_share[hotspot_cells]),
         gini=2.0 * area_under_curve - 1.0,
         hotspot=hotspot,
-        curve=pd.DataFrame(
-            {"area_share": area_share[kept], "footprint_share": footprint_share[kept]}
-        ),
+        curve=pd.DataFrame({AREA_SHARE: area_share[kept], FOOTPRINT_SHARE: footprint_share[kept]}),
     )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..columns import BAND, FOOTPRINT, RANK, SHARE
 from ..errors import FootprintError
 
 FRACTION_FLOOR = 1e-12
@@ -326,7 +327,7 @@ def zone_table(
         table[name] = result.sums[:, position]
     for position, name in enumerate(band_names):
         table[f"{name}_share"] = shares[:, position]
-    table["rank"] = _ranks(result.sums[:, rank_band])
+    table[RANK] = _ranks(result.sums[:, rank_band])
     return table
 
 
@@ -352,10 +353,10 @@ def zone_long_table(
     return pd.DataFrame(
         {
             zone_column: np.repeat(names, n_bands),
-            "band": np.tile(np.asarray(band_names, dtype=object), n_zones + 1),
-            "footprint": sums.ravel(),
-            "share": shares.ravel(),
-            "rank": pd.array([*ranks.ravel(), *[None] * n_bands], dtype="Int64"),
+            BAND: np.tile(np.asarray(band_names, dtype=object), n_zones + 1),
+            FOOTPRINT: sums.ravel(),
+            SHARE: shares.ravel(),
+            RANK: pd.array([*ranks.ravel(), *[None] * n_bands], dtype="Int64"),
         }
     )
 

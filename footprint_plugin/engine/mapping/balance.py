@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .. import columns
 from ..reasons import REASONS, Reason
 from .bands import DOMESTIC, FOREIGN, TOTAL, FootprintBands
 from .inventory import Emissions, InventoryRows
@@ -82,7 +83,11 @@ def source_accounts(
         by_source_producer @ shares_by_band[:, [TOTAL, DOMESTIC, FOREIGN, *foreign_bands]]
     ).reshape(n_sources, -1)
     table = pd.DataFrame(
-        {"attributed": summary[:, 0], "domestic": summary[:, 1], "foreign": summary[:, 2]}
+        {
+            "attributed": summary[:, 0],
+            columns.DOMESTIC: summary[:, 1],
+            columns.FOREIGN: summary[:, 2],
+        }
     )
     by_foreign_band = summary[:, 3:]
     if by_foreign_band.shape[1]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import columns
 from ..csv_tables import read_csv_rows
 from ..errors import MrioFileError, UnknownNameError, preview
 from ..mrio.aggregation import match_regions, sum_by
@@ -150,7 +151,7 @@ def footprint_bands(
         else:
             descriptions.append(f"driven by final demand of {name} ({preview(regions_in_band, 3)})")
     return FootprintBands(
-        names=("total", "domestic", "foreign", *band_names),
+        names=(columns.TOTAL, columns.DOMESTIC, columns.FOREIGN, *band_names),
         descriptions=tuple(descriptions),
         matrix=matrix,
         domestic_consumer=domestic_consumer,
@@ -221,16 +222,16 @@ def mapped_footprint_by_consumer(
     by_column = np.asarray(emission_by_producer, dtype=np.float64) @ driven_share
     levels = ["region", "category"] if by_category else "region"
     summed, groups = sum_by(by_column, final_demand_labels, levels)
-    table = groups.to_frame(index=False).rename(columns={"region": "consumer_region"})
-    region = table["consumer_region"].astype(str)
+    table = groups.to_frame(index=False).rename(columns={"region": columns.CONSUMER_REGION})
+    region = table[columns.CONSUMER_REGION].astype(str)
     band_of_region = {
         member: bands.names[position]
         for position, members in zip(bands.consumer_bands, bands.consumer_regions)
         for member in members
     }
-    table["domestic"] = region.isin(bands.home_regions).to_numpy()
-    table["band"] = [band_of_region.get(name, "domestic") for name in region]
-    table["footprint"] = summed
+    table[columns.DOMESTIC] = region.isin(bands.home_regions).to_numpy()
+    table[columns.BAND] = [band_of_region.get(name, columns.DOMESTIC) for name in region]
+    table[columns.FOOTPRINT] = summed
     total = float(summed.sum())
-    table["share"] = summed / total if total > 0 else np.nan
+    table[columns.SHARE] = summed / total if total > 0 else np.nan
     return table

@@ -13,12 +13,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..columns import CATEGORY, CONSUMER_REGION, DOMESTIC, FOOTPRINT, FOREIGN, SHARE
 from .aggregation import match_regions, sum_by
 from .attribution import Attribution
 
 ConsumerGrouping = Literal["region", "category", "both"]
 _GROUP_LEVELS = {"region": "region", "category": "category", "both": ["region", "category"]}
-_CONSUMER_COLUMNS = {"region": "consumer_region", "category": "category"}
+_CONSUMER_COLUMNS = {"region": CONSUMER_REGION, "category": CATEGORY}
 
 
 def attribution_table(attribution: Attribution, keep_zeros: bool = False) -> pd.DataFrame:
@@ -36,8 +37,8 @@ def attribution_table(attribution: Attribution, keep_zeros: bool = False) -> pd.
         {
             "producing_region": producers.get_level_values("region").to_numpy()[rows],
             "producing_sector": producers.get_level_values("sector").to_numpy()[rows],
-            "consumer_region": consumers.get_level_values("region").to_numpy()[columns],
-            "category": consumers.get_level_values("category").to_numpy()[columns],
+            CONSUMER_REGION: consumers.get_level_values("region").to_numpy()[columns],
+            CATEGORY: consumers.get_level_values("category").to_numpy()[columns],
             "emissions": values[keep],
         }
     )
@@ -64,8 +65,8 @@ def footprint_by_consumer(
     table = groups.to_frame(index=False).rename(columns=_CONSUMER_COLUMNS)
     table["attributed"] = attributed
     table["direct"] = direct
-    table["footprint"] = footprint
-    table["share"] = footprint / total if total != 0 else np.nan
+    table[FOOTPRINT] = footprint
+    table[SHARE] = footprint / total if total != 0 else np.nan
     return table
 
 
@@ -113,8 +114,8 @@ def domestic_foreign_split(
             "producing_sector": attribution.producers.get_level_values("sector").to_numpy(),
             "home_producer": producer_regions.isin(home_set),
             "emissions": attribution.emissions,
-            "domestic": attribution.attributed[:, home_consumer].sum(axis=1),
-            "foreign": attribution.attributed[:, ~home_consumer].sum(axis=1),
+            DOMESTIC: attribution.attributed[:, home_consumer].sum(axis=1),
+            FOREIGN: attribution.attributed[:, ~home_consumer].sum(axis=1),
             "unattributed": attribution.unattributed,
         }
     )
