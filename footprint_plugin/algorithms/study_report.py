@@ -1,8 +1,5 @@
 """footprint:report: one HTML page gathering the findings of a footprint study."""
 
-import base64
-
-import numpy as np
 import pandas as pd
 from qgis.core import (
     QgsProcessing,
@@ -17,29 +14,18 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
-from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
 
 from ..engine.analysis.band_labels import foreign_band
 from ..engine.columns import (
     AREA_SHARE,
-    BAND,
-    CATEGORY,
-    CITY,
-    CONSUMER_REGION,
-    DOMESTIC,
-    FOOTPRINT,
     FOOTPRINT_SHARE,
-    FOREIGN,
-    RANK,
-    SHARE,
 )
 from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.tables import read_table
 from ..report import html as html_report
 from ..report.map_image import footprint_map_image
+from ..report.study import band_totals, city_section, consumer_sections, png_uri, sector_section
 from .base import FootprintAlgorithm, Steps
-
-TOP = 10
 
 
 class FootprintReport(FootprintAlgorithm):
@@ -232,53 +218,20 @@ class FootprintReport(FootprintAlgorithm):
         sections.append(("Map", f'<img alt="map" style="max-width:100%" src="{png_uri(image)}">'))
         steps.start("tables")
 
+        foreign_total = totals[foreign]
         consumers = self.table(parameters, self.CONSUMERS, context)
         if consumers is not None and len(consumers):
-            foreign_rows = consumers[consumers[DOMESTIC] == 0]
-            by_region = foreign_rows.groupby(CONSUMER_REGION)[FOOTPRINT].sum()
-            by_region = by_region.sort_values(ascending=False)
-            results[self.TOP_CONSUMERS] = ", ".join(by_region.index[:3])
-            sections.append(
-                ("Top foreign consumers", ranking_section(by_region, totals[foreign], "region"))
-            )
-            if CATEGORY in foreign_rows:
-                by_category = foreign_rows.groupby(CATEGORY)[FOOTPRINT].sum()
-                sections.append(
-                    (
-                        "Foreign-driven footprint by final-demand category",
-                        ranking_section(
-                            by_category.sort_values(ascending=False), totals[foreign], "category"
-                        ),
-                    )
-                )
+            found, results[self.TOP_CONSUMERS] = consumer_sections(consumers, foreign_total)
+            sections += found
         sources = self.table(parameters, self.SOURCES, context)
-        sector_field = self.parameterAsString(parameters, self.SECTOR_FIELD, context)
         if sources is not None and len(sources):
-            if sector_field not in sources or FOREIGN not in sources:
-                raise QgsProcessingException(
-                    f"SOURCES needs the fields {sector_field!r} and 'foreign' (the attributed "
-                    "sources of Map carbon footprint); set SECTOR_FIELD to its sector field."
-                )
-            by_sector = sources.groupby(sector_field)[FOREIGN].sum().sort_values(ascending=False)
-            sections.append(
-                (
-                    "Foreign-driven footprint by producing sector (inventory sectors)",
-                    ranking_section(by_sector, totals[foreign], "sector"),
-                )
-            )
+            sector_field = self.parameterAsString(parameters, self.SECTOR_FIELD, context)
+            sections.append(sector_section(sources, sector_field, foreign_total))
         sections += self.concentration_section(parameters, context)
         cities = self.table(parameters, self.CITIES, context)
         if cities is not None and len(cities):
-            band = cities[BAND].unique()
-            chosen = FOREIGN if FOREIGN in band else band[0]
-            top = cities[(cities[BAND] == chosen) & cities[RANK].notna()].nsmallest(TOP, RANK)
-            results[self.TOP_CITIES] = ", ".join(top[CITY].astype(str)[:5])
-            sections.append(
-                (
-                    f"Top {TOP} cities by the {chosen} footprint",
-                    html_report.table(top[[RANK, CITY, FOOTPRINT, SHARE]]),
-                )
-            )
+            section, results[self.TOP_CITIES] = city_section(cities)
+            sections.append(section)
         near = self.table(parameters, self.NEAR, context)
         if near is not None and len(near):
             sections.append(("Footprint near infrastructure", html_report.table(near)))
@@ -331,37 +284,3 @@ class FootprintReport(FootprintAlgorithm):
             curve[AREA_SHARE], curve[FOOTPRINT_SHARE], area_share / 100, level / 100
         )
         return [("Concentration", html_report.paragraph(text) + svg)]
-
-
-def band_totals(raster: FootprintRaster, feedback) -> list[float]:
-    """Sum of every band (float64, no data left out), read in row blocks."""
-    bands = list(range(1, raster.n_bands + 1))
-    totals = np.zeros(len(bands))
-    for _, values in raster.blocks(bands, feedback):
-        totals += np.nansum(values, axis=(1, 2))
-    return totals.tolist()
-
-
-def ranking_section(amounts: pd.Series, foreign_total: float, label: str) -> str:
-    """A bar chart and a table of the largest amounts, with their share of the foreign total."""
-    top = amounts.iloc[:TOP]
-    frame = pd.DataFrame(
-        {
-            label: top.index.astype(str),
-            "footprint": top.to_numpy(dtype=float),
-            "share of foreign": top.to_numpy(dtype=float) / foreign_total
-            if foreign_total
-            else np.nan,
-        }
-    )
-    chart = html_report.bar_chart_svg(frame[label], frame["footprint"], "footprint")
-    return chart + html_report.table(frame)
-
-
-def png_uri(image) -> str:
-    """A QImage as a data: URI, so the report is one self-contained file."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
-    image.save(buffer, "PNG")
-    return "data:image/png;base64," + base64.b64encode(bytes(data)).decode("ascii")
