@@ -9,6 +9,11 @@ than one environment. Typical use::
     result = attribute_emissions(shares, co2.from_producers, co2.from_final_demand)
     footprint_by_consumer(result, by="region", include_direct=True)
 
-(the functions live in :mod:`.readers`, :mod:`.attribution`, :mod:`.stressors` and
-:mod:`.results`).
+and a map of an emission inventory::
+
+    result = map_footprint(sources, shares, concordance, bands, grid)
+
+(``mrio/`` holds the readers, attribution, stressors and result tables; ``mapping/`` the
+pipeline :func:`.mapping.pipeline.map_footprint` and its pieces; ``analysis/`` hotspots and
+zonal sums. See ARCHITECTURE.md.)
 """
