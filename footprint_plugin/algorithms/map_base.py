@@ -64,7 +64,7 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
     """
 
     GROUP = "Footprint maps"
-    STEPS = ("grid", "mrio", "sources", "map", "raster", "tables")
+    STEPS = ("grid", "mrio", "shares", "sources", "map", "raster", "tables")
     REGIONS_REQUIRED = False
 
     INPUT = "INPUT"
@@ -218,8 +218,6 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
 
     # -- set-up -------------------------------------------------------------------------------
 
-    # -- set-up -------------------------------------------------------------------------------
-
     def _regions_and_grid(self, parameters, context, feedback):
         """The RegionSet (or None), the grid and its CRS (TARGET_CRS or the fitted one).
 
@@ -285,22 +283,16 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
             )
 
     def _mrio(self, parameters, context, feedback, regions):
-        """The MRIO, its driven shares and the concordance; REGIONS' codes checked against it."""
+        """The MRIO and the concordance; REGIONS' codes checked against the MRIO."""
         mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), feedback)
         concordance_path = self.parameterAsFile(parameters, self.CONCORDANCE, context)
         sectors = list(dict.fromkeys(mrio.producers.get_level_values("sector")))
         with engine_errors():
             if regions is not None and not self.region_field(parameters, context):
                 check_region_codes(regions.codes, producer_regions(mrio), "REGIONS")
-            concordance = (
-                read_concordance(concordance_path, sectors)
-                if concordance_path
-                else identity_concordance(sectors)
-            )
-            feedback.setProgress(30)
-            shares = driven_shares(mrio)
-        feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
-        return mrio, shares, concordance
+            if concordance_path:
+                return mrio, read_concordance(concordance_path, sectors)
+        return mrio, identity_concordance(sectors)
 
     def _footprint_bands(self, parameters, context, mrio, territory_codes):
         """The footprint bands; domestic regions from DOMESTIC_REGIONS or the territory."""
@@ -317,7 +309,11 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         steps = Steps(feedback, self.STEPS)
         regions, grid, target = self._regions_and_grid(parameters, context, steps.start("grid"))
-        mrio, shares, concordance = self._mrio(parameters, context, steps.start("mrio"), regions)
+        mrio, concordance = self._mrio(parameters, context, steps.start("mrio"), regions)
+        steps.start("shares")
+        with engine_errors():
+            shares = driven_shares(mrio)
+        feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
         region_field = self.region_field(parameters, context)
         sources = self.read_sources(
             parameters,

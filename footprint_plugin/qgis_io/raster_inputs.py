@@ -129,10 +129,10 @@ def read_raster_sources(
     ``subcells`` is k, or 0 for :func:`automatic_subdivision` from the projected cell size.
     Progress goes from 0 to 100 over the bands.
     """
-    emission, sectors, cells, centres, parts = [], [], [], [], []
+    emission, cells, centres, parts = [], [], [], []
     n_sources = 0
     with gc_paused():
-        for step, (position, band, sector) in enumerate(band_sectors):
+        for step, (position, band, _) in enumerate(band_sectors):
             raster = rasters[position]
             geotransform = raster.dataset.GetGeoTransform()
             transform = QgsCoordinateTransform(raster.crs, crs, context.transformContext())
@@ -141,7 +141,6 @@ def read_raster_sources(
                 if feedback.isCanceled():
                     return None
                 emission.append(values)
-                sectors += [sector] * values.size
                 cells.append(np.column_stack([np.full(rows.size, step), rows, cols]))
                 centres.append(
                     transform_xy(*subcell_centres(geotransform, rows, cols, 1), transform)
@@ -164,13 +163,14 @@ def read_raster_sources(
     located = np.isfinite(part_x) & np.isfinite(part_y)
     region = np.full(part_x.size, NO_REGION, dtype=np.int64)
     region[located] = regions.locate(part_x[located], part_y[located])
-    region[region < 0] = NO_REGION
     fraction = share_by_land(part_source, _joined([part[1] for part in parts]), region, n_sources)
     keep = fraction > 0
     sources = Sources(
         source_id=np.arange(n_sources, dtype=np.int64),
         emission=_joined(emission),
-        sector=sectors,
+        sector=np.asarray([sector for *_, sector in band_sectors], dtype=object)[
+            raster_cells.band_sector
+        ],
         part_source=part_source[keep],
         part_fraction=fraction[keep],
         part_x=part_x[keep],

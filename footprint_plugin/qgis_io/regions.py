@@ -24,6 +24,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..engine.mapping.grid import GridSpec
+from ..engine.mapping.sources import NO_REGION
 from .coordinates import coordinate_sequences, plain_geometry, transform_xy
 
 RELATIVE_TOLERANCE = 1e-9
@@ -133,7 +134,8 @@ class RegionSet:
         return (*bounds[:, :2].min(axis=0).tolist(), *bounds[:, 2:].max(axis=0).tolist())
 
     def locate(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Region (feature position) holding each point, -1 for none; each point gets one.
+        """Region (feature position) holding each point, NO_REGION (-1) for none; each point
+        gets one.
 
         Parameters
         ----------
@@ -141,7 +143,7 @@ class RegionSet:
             float64 coordinates in the grid's CRS (NaN for no point).
         """
         x, y = transform_xy(x, y, self.to_regions)
-        region = np.full(x.size, -1, dtype=np.int64)
+        region = np.full(x.size, NO_REGION, dtype=np.int64)
         count = np.zeros(x.size, dtype=np.int64)
         order = np.argsort(x, kind="stable")
         sorted_x = x[order]
@@ -174,12 +176,12 @@ class RegionSet:
         return chosen[(y[chosen] >= y_min - pad) & (y[chosen] <= y_max + pad)]
 
     def _first_within_tolerance(self, x: float, y: float) -> int:
-        """First region (layer order) within the tolerance of a point, -1 if none."""
+        """First region (layer order) within the tolerance of a point, NO_REGION if none."""
         point = QgsPoint(x, y)
         for position in self._near(x, y, x, y, self.tolerance):
             if self.engines[position].distance(point) <= self.tolerance:
                 return int(position)
-        return -1
+        return NO_REGION
 
     def _near(self, x_min, y_min, x_max, y_max, pad=0.0) -> np.ndarray:
         """Positions of the regions whose bounding box meets a box (grown by ``pad``)."""

@@ -28,11 +28,13 @@ def modules() -> dict[str, Path]:
     return found
 
 
+MODULES = modules()
+
+
 def imports(name: str, path: Path) -> set[str]:
     """Dotted names a module imports: packages and modules (``from x import y`` counts x.y
     when y is a module, else x), top-level names for absolute imports of other libraries."""
     is_package = path.name == "__init__.py"
-    known = modules()
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -46,7 +48,7 @@ def imports(name: str, path: Path) -> set[str]:
                 module = node.module
             for alias in node.names:
                 child = f"{module}.{alias.name}"
-                found.add(child if child in known else module)
+                found.add(child if child in MODULES else module)
     return found
 
 
@@ -58,21 +60,21 @@ def layer(name: str) -> int:
 
 GRAPH = {
     name: {imported for imported in imports(name, path) if imported.startswith("footprint_plugin")}
-    for name, path in modules().items()
+    for name, path in MODULES.items()
 }
 
 
-@pytest.mark.parametrize("name", sorted(modules()))
+@pytest.mark.parametrize("name", sorted(MODULES))
 def test_a_module_imports_nothing_from_a_layer_above_it(name):
     upward = sorted(target for target in GRAPH[name] if layer(target) > layer(name))
     assert not upward, f"{name} imports from above its layer: {upward}"
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n in modules() if n.startswith("footprint_plugin.engine"))
+    "name", sorted(n for n in MODULES if n.startswith("footprint_plugin.engine"))
 )
 def test_the_engine_needs_neither_qgis_nor_gdal(name):
-    outside = {imported.split(".")[0] for imported in imports(name, modules()[name])}
+    outside = {imported.split(".")[0] for imported in imports(name, MODULES[name])}
     assert not outside & {"qgis", "osgeo", "PyQt5", "matplotlib"}
 
 
