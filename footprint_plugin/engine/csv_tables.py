@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from .errors import MrioFileError
+from .files import open_text
 
 
 def read_csv_rows(path: Path, what: str) -> tuple[list[dict], list[str]]:
@@ -17,10 +18,10 @@ def read_csv_rows(path: Path, what: str) -> tuple[list[dict], list[str]]:
     Raises
     ------
     MrioFileError
-        If the file cannot be read.
+        If the file is missing, a folder, unreadable, not UTF-8 or not CSV.
     """
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+    with open_text(path, f"{what} {path}", encoding="utf-8-sig") as handle:
+        try:
             reader = csv.DictReader(handle)
             header = [name.strip().lower() for name in reader.fieldnames or []]
             reader.fieldnames = header
@@ -28,6 +29,8 @@ def read_csv_rows(path: Path, what: str) -> tuple[list[dict], list[str]]:
                 {name: (cell or "").strip() for name, cell in row.items() if name is not None}
                 for row in reader
             ]
-            return rows, header
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise MrioFileError(f"{what} {path} cannot be read ({error}).") from error
+        except csv.Error as error:
+            raise MrioFileError(
+                f"{what} {path} cannot be read as CSV ({error}). Save it as CSV (UTF-8)."
+            ) from error
+    return rows, header

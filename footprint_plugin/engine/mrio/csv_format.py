@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LabelMismatchError, MrioFileError, preview
+from ..files import open_text
 from .model import PRODUCER_LEVELS, Extension, Mrio, build_mrio, label_index
 
 PRODUCER_COLUMNS = ("region", "sector")
@@ -58,9 +59,20 @@ def read_csv_mrio(folder: str | Path) -> Mrio:
         producer_table[list(PRODUCER_COLUMNS)].itertuples(index=False), PRODUCER_LEVELS
     )
     n = len(producers)
+    if not n:
+        raise MrioFileError(
+            f"{folder / 'producers.csv'} lists no producers, so there is no MRIO to read. Add "
+            "one row per producing region and sector below the header (see CSV_FORMAT.md)."
+        )
     flow_table = _read_table(folder / "flows.csv", FLOW_COLUMNS)
     demand_table = _read_table(folder / "final_demand.csv", DEMAND_COLUMNS)
     demand_labels = _first_appearance(demand_table, ["to_region", "category"])
+    if not len(demand_labels):
+        raise MrioFileError(
+            f"{folder / 'final_demand.csv'} holds no final demand, so no emission can be "
+            "attributed to consumers. Add one row per producer and consumer category below the "
+            "header (see CSV_FORMAT.md)."
+        )
 
     flows = _accumulate(
         _positions(flow_table, ["from_region", "from_sector"], producers, "flows.csv"),
@@ -113,6 +125,8 @@ def read_emissions_csv(path: str | Path, producers: pd.MultiIndex) -> np.ndarray
 
     Raises
     ------
+    MrioFileError
+        The file is missing, a folder, unreadable, empty, not UTF-8, or lacks a column.
     LabelMismatchError
         Rows naming producers that are not in the MRIO (a few are listed).
     """
@@ -138,7 +152,7 @@ def _extensions(
             ["region", "category"],
         ),
     ):
-        if (folder / name).is_file():
+        if (folder / name).exists():
             table = _read_table(folder / name, columns)
             table["_column"] = _positions(table, label_columns, labels, name)
             table["_value"] = _numbers(table, "value", name)
@@ -188,17 +202,23 @@ def _extensions(
 
 def _read_table(path: Path, required: Sequence[str]) -> pd.DataFrame:
     """Read a CSV as text, with lower-case column names; check the required columns."""
-    if not path.is_file():
+    if not path.exists():
         raise MrioFileError(
             f"{path} is missing. It needs the columns {', '.join(required)} (see CSV_FORMAT.md)."
         )
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise MrioFileError(
-            f"{path} cannot be read as a comma-separated UTF-8 table "
-            f"({error}). Save it as CSV (UTF-8) with a header row."
-        ) from error
+    with open_text(path, encoding="utf-8-sig") as handle:
+        try:
+            table = pd.read_csv(handle, dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError as error:
+            raise MrioFileError(
+                f"{path} is empty. Give it a header row with {', '.join(required)} "
+                "(see CSV_FORMAT.md)."
+            ) from error
+        except pd.errors.ParserError as error:
+            raise MrioFileError(
+                f"{path} cannot be read as a comma-separated table ({error}). "
+                "Save it as CSV (UTF-8) with a header row."
+            ) from error
     table.columns = [str(column).strip().lower() for column in table.columns]
     missing = [column for column in required if column not in table.columns]
     if missing:

@@ -23,10 +23,10 @@ are results and are not read; x.txt is only checked (x is recomputed from Z and 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import zipfile
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LabelMismatchError, MrioError, MrioFileError, ShapeError, preview
+from ..files import open_text, reading
 from .model import FINAL_DEMAND_LEVELS, PRODUCER_LEVELS, Extension, Mrio, build_mrio
 
 PARAMETER_FILE = "file_parameters.json"
@@ -305,6 +306,11 @@ def _monetary_unit(unit_table: pd.DataFrame | None) -> str:
     return ", ".join(str(value) for value in pd.unique(unit_table.iloc[:, 0].astype(str)))
 
 
+def looks_like_zip(path: Path) -> bool:
+    """A file that is, or should be, a zip archive (a truncated .zip is not ``is_zipfile``)."""
+    return path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path))
+
+
 class _Source:
     """An MRIO saved by pymrio: a folder, or a zip archive holding one."""
 
@@ -315,8 +321,11 @@ class _Source:
                 f"{path} does not exist. Give the folder (or .zip) that pymrio's "
                 "save_all wrote, the one that holds file_parameters.json."
             )
-        self.archive = zipfile.ZipFile(path) if zipfile.is_zipfile(path) else None
-        if self.archive is None and not path.is_dir():
+        self.archive = None
+        if looks_like_zip(path):
+            with reading(str(path)):
+                self.archive = zipfile.ZipFile(path)
+        elif not path.is_dir():
             raise MrioFileError(
                 f"{path} is neither a folder nor a zip archive. Give the folder "
                 "(or .zip) that holds file_parameters.json."
@@ -341,7 +350,7 @@ class _Source:
             PurePosixPath(name).parent
             for name in self.archive.namelist()
             if PurePosixPath(name).name == PARAMETER_FILE
-            and json.loads(self.archive.read(name)).get("systemtype") == "IOSystem"
+            and self.json(PurePosixPath(name)).get("systemtype") == "IOSystem"
         ]
         if len(roots) != 1:
             found = "no" if not roots else f"{len(roots)}"
@@ -358,15 +367,30 @@ class _Source:
 
     def exists(self, relative: PurePosixPath) -> bool:
         if self.archive is None:
-            return (self.path / relative).is_file()
+            return (self.path / relative).exists()
         return relative.as_posix() in self.archive.namelist()
 
-    def open_text(self, relative: PurePosixPath) -> IO[str]:
+    def open_text(self, relative: PurePosixPath) -> AbstractContextManager[IO[str]]:
         if self.archive is None:
-            return open(self.path / relative, encoding="utf-8", newline="")
-        return io.TextIOWrapper(
-            self.archive.open(relative.as_posix()), encoding="utf-8", newline=""
-        )
+            return open_text(self.path / relative)
+        return open_text(relative.as_posix(), self.describe(relative), self.archive)
+
+    def json(self, relative: PurePosixPath) -> dict:
+        """A JSON file of the MRIO (file_parameters.json, metadata.json), parsed."""
+        with self.open_text(relative) as handle:
+            try:
+                content = json.load(handle)
+            except json.JSONDecodeError as error:
+                raise MrioFileError(
+                    f"{self.describe(relative)} is not valid JSON ({error}). "
+                    "Re-save the MRIO with pymrio's save_all."
+                ) from error
+        if not isinstance(content, dict):
+            raise MrioFileError(
+                f"{self.describe(relative)} holds no JSON object ({{...}}). "
+                "Re-save the MRIO with pymrio's save_all."
+            )
+        return content
 
     def parameters(self, folder: PurePosixPath) -> dict:
         """The parsed file_parameters.json of a folder."""
@@ -376,14 +400,7 @@ class _Source:
                 f"{self.describe(relative)} is missing. Give the folder that pymrio's save_all "
                 "wrote (with file_parameters.json, Z.txt, Y.txt and one folder per extension)."
             )
-        with self.open_text(relative) as handle:
-            try:
-                parameters = json.load(handle)
-            except json.JSONDecodeError as error:
-                raise MrioFileError(
-                    f"{self.describe(relative)} is not valid JSON ({error}). "
-                    "Re-save the MRIO with pymrio's save_all."
-                ) from error
+        parameters = self.json(relative)
         if not isinstance(parameters.get("files"), dict):
             raise MrioFileError(
                 f"{self.describe(relative)} has no 'files' entry. Re-save the "
@@ -420,11 +437,10 @@ class _Source:
         relative = self.root / "metadata.json"
         if not self.exists(relative):
             return ""
-        with self.open_text(relative) as handle:
-            try:
-                return str(json.load(handle).get("name", ""))
-            except json.JSONDecodeError:
-                return ""
+        try:
+            return str(self.json(relative).get("name", ""))
+        except MrioFileError:
+            return ""  # the name is only shown: a broken metadata.json loses nothing else
 
     def table(self, folder: PurePosixPath, key: str, entry: Mapping[str, str]) -> pd.DataFrame:
         """Read one table listed in file_parameters.json; unit tables hold text, others numbers."""
@@ -451,7 +467,7 @@ class _Source:
             and not any(head[header_rows][index_columns:])
         )
         columns = [row[index_columns:] for row in head[:header_rows]]
-        if len(head) < header_rows or not all(all(row) for row in columns):
+        if len(head) < header_rows or not all(row and all(row) for row in columns):
             raise MrioFileError(
                 f"{self.describe(relative)} has empty or missing column labels in its first "
                 f"{header_rows} row(s). Check nr_index_col and nr_header in {PARAMETER_FILE} "
@@ -468,6 +484,13 @@ class _Source:
                     keep_default_na=False,
                     na_values=[""],
                 )
+            except pd.errors.EmptyDataError as error:
+                raise MrioFileError(
+                    f"{self.describe(relative)} holds column labels but no rows (no producers "
+                    "or stressors). Re-save the MRIO with pymrio's save_all."
+                ) from error
+            except UnicodeDecodeError:
+                raise  # open_text names the file and says it is not UTF-8
             except (pd.errors.ParserError, ValueError) as error:
                 raise MrioFileError(
                     f"{self.describe(relative)} cannot be read as a table "

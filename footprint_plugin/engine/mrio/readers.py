@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from ..errors import MrioFileError
 from .csv_format import read_csv_mrio
 from .model import Mrio
-from .pymrio_format import PARAMETER_FILE, read_pymrio
+from .pymrio_format import PARAMETER_FILE, looks_like_zip, read_pymrio
 
 
 def read_mrio(path: str | Path) -> Mrio:
@@ -28,13 +27,13 @@ def read_mrio(path: str | Path) -> Mrio:
         Any validation error of the MRIO.
     """
     path = Path(path)
-    if path.is_file() and not zipfile.is_zipfile(path):
+    if path.is_file() and not looks_like_zip(path):
         path = path.parent
     if not path.is_dir():
         return read_pymrio(path)
-    if (path / PARAMETER_FILE).is_file():
+    if (path / PARAMETER_FILE).exists():
         return read_pymrio(path)
-    if (path / "producers.csv").is_file():
+    if (path / "producers.csv").exists():
         return read_csv_mrio(path)
     raise MrioFileError(
         f"{path} is not an MRIO this plugin reads: it holds neither {PARAMETER_FILE} (an MRIO "
