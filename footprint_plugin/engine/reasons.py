@@ -19,17 +19,19 @@ class Reason(IntEnum):
     INVALID_EMISSION = 1
     NO_SECTOR = 2
     UNKNOWN_SECTOR = 3
-    NO_GEOMETRY = 4
-    NO_REGION = 5
-    OUTSIDE_EXTENT = 6
-    REGION_NOT_IN_MRIO = 7
-    ZERO_OUTPUT = 8
+    INVALID_GEOMETRY = 4
+    NO_GEOMETRY = 5
+    NO_REGION = 6
+    OUTSIDE_EXTENT = 7
+    REGION_NOT_IN_MRIO = 8
+    ZERO_OUTPUT = 9
 
 
 REASONS = {
     Reason.INVALID_EMISSION: "invalid emission (null, negative or not a number)",
     Reason.NO_SECTOR: "no sector (empty sector field)",
     Reason.UNKNOWN_SECTOR: "unknown sector (not in the concordance or the MRIO)",
+    Reason.INVALID_GEOMETRY: "invalid geometry (could not be repaired)",
     Reason.NO_GEOMETRY: "no geometry (null, empty or not transformable)",
     Reason.NO_REGION: "no region (outside every region, or empty region field)",
     Reason.OUTSIDE_EXTENT: "outside the extent of the grid",
@@ -44,6 +46,11 @@ ADVICE = {
     Reason.UNKNOWN_SECTOR: (
         "add the sector codes {examples} to the CONCORDANCE (inventory_sector column), or "
         "use the MRIO's sector codes"
+    ),
+    Reason.INVALID_GEOMETRY: (
+        "repair the geometries of ids {examples} (Vector > Geometry Tools > Fix Geometries): "
+        "made valid, they keep no area (polygons) or no length (lines) to split their "
+        "emission by"
     ),
     Reason.NO_GEOMETRY: "give ids {examples} a geometry that the grid's CRS can hold",
     Reason.NO_REGION: (

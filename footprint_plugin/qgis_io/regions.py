@@ -7,7 +7,8 @@ on a border between regions may be reported inside both or neither; such points 
 within a tolerance of a border) are settled one by one with QGIS geometry: the first region,
 in layer order, within the tolerance gets the point. So every point is counted once, and one
 on an outer border is not lost. Lines and polygons are cut by the regions with QGIS geometry
-operations, one feature at a time.
+operations, one feature at a time. Invalid region polygons (a self-intersecting ring) are
+made valid when read (:func:`.geometry_repair.made_valid`), as GEOS cannot cut by them.
 """
 
 import numpy as np
@@ -20,12 +21,15 @@ from qgis.core import (
     QgsGeometry,
     QgsPoint,
     QgsProcessingException,
+    QgsProcessingFeatureSource,
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ..engine.errors import preview
 from ..engine.mapping.grid import GridSpec
 from ..engine.mapping.sources import NO_REGION
 from .coordinates import coordinate_sequences, plain_geometry, transform_xy
+from .geometry_repair import POLYGONS, made_valid, parts_of_kind
 
 RELATIVE_TOLERANCE = 1e-9
 """Border tolerance, relative to the size of the regions' extent (5 mm for China in metres)."""
@@ -45,7 +49,9 @@ def rings_path(rings: list[np.ndarray]) -> MplPath:
 def read_region_features(source, code_field: str, feedback) -> tuple[list, list]:
     """Codes and 2-D polygons (in the layer's CRS) of the region layer's features.
 
-    Features without a code or a geometry are left out, with a warning.
+    Invalid polygons are made valid (an info message names their codes). Features without a
+    code or a geometry, or whose geometry keeps no area once made valid, are left out, with a
+    warning.
 
     Raises
     ------
@@ -53,19 +59,38 @@ def read_region_features(source, code_field: str, feedback) -> tuple[list, list]
         If no feature has both a code and a polygon.
     """
     request = QgsFeatureRequest().setSubsetOfAttributes([code_field], source.fields())
-    codes, geometries, skipped = [], [], 0
-    for feature in source.getFeatures(request):
+    codes, geometries, skipped, repaired, unrepairable = [], [], 0, [], []
+    flags = QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks  # repaired here instead
+    for feature in source.getFeatures(request, flags):
         code = feature[code_field]
         geometry = feature.geometry()
         if isinstance(code, QVariant) or not str(code).strip() or geometry.isEmpty():
             skipped += 1
             continue
-        codes.append(str(code).strip())
-        geometries.append(plain_geometry(geometry))
+        code = str(code).strip()
+        geometry, was_invalid = made_valid(plain_geometry(geometry), POLYGONS)
+        if was_invalid and geometry.isEmpty():
+            unrepairable.append(code)
+            continue
+        if was_invalid:
+            repaired.append(code)
+        codes.append(code)
+        geometries.append(geometry)
     if skipped:
         feedback.pushWarning(
             f"REGIONS: {skipped} feature(s) without a code in {code_field!r} or without a "
             "geometry were left out; sources there count as outside every region."
+        )
+    if repaired:
+        feedback.pushInfo(
+            f"REGIONS: the invalid polygons of {len(repaired)} region(s) were repaired with "
+            f"makeValid: {preview(repaired)}."
+        )
+    if unrepairable:
+        feedback.pushWarning(
+            f"REGIONS: the invalid polygons of {len(unrepairable)} region(s) keep no area once "
+            f"repaired and were left out: {preview(unrepairable)}; sources there count as "
+            "outside every region. Fix them (Vector > Geometry Tools > Fix Geometries)."
         )
     if not geometries:
         raise QgsProcessingException(
@@ -197,10 +222,12 @@ class RegionSet:
 
         The geometry is cut in the regions' CRS; ``share`` is the piece's part of the
         geometry's ``measure`` (length or area) there, and the piece is returned in the
-        grid's CRS. Shares add up to the part of the geometry inside the regions (more than
-        1 only where regions overlap). Raises QgsCsException if the geometry cannot be
-        transformed to the regions' CRS.
+        grid's CRS, with only the parts of the geometry's kind (an overlay can add points or
+        lines), made valid if reprojecting twisted it. Shares add up to the part of the
+        geometry inside the regions (more than 1 only where regions overlap). Raises
+        QgsCsException if the geometry cannot be transformed to the regions' CRS.
         """
+        kind = geometry.type()
         local = QgsGeometry(geometry)
         local.transform(self.to_regions)
         local_size = measure(local)
@@ -218,6 +245,8 @@ class RegionSet:
                 share = measure(piece) / local_size
                 if share > 0:
                     piece.transform(self.to_grid)
+                    # a sliver along a border can cross itself once reprojected: made valid
+                    piece, _ = made_valid(parts_of_kind(piece, kind))
                     pieces.append((int(position), piece, share))
         return pieces
 

@@ -10,6 +10,13 @@ from the region polygons):
   one feature at a time); each piece is a part at its cell's centre, weighted by its length
   or area. What lies in no region or off the grid stays a part too, so nothing is lost.
 
+Invalid lines and polygons (a self-intersecting ring, a line of one repeated point) are made
+valid first (:func:`.geometry_repair.made_valid`: as given, and again if reprojecting twists
+them), keeping only the parts of their own kind, and are then split by the repaired length or
+area; the run says which ids were repaired. One that keeps no part of its kind (a polygon
+without area becomes lines) is not guessed at: its emission goes under the reason "invalid
+geometry". Processing's own invalid-geometry filter is bypassed, so none is skipped silently.
+
 Reading the features is the only per-feature Python; single-point layers take a fast path.
 """
 
@@ -25,15 +32,18 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsGeometry,
     QgsPointXY,
+    QgsProcessingFeatureSource,
     QgsRectangle,
     QgsWkbTypes,
 )
 
+from ..engine.errors import preview
 from ..engine.mapping.grid import GridSpec
 from ..engine.mapping.lines import segments_by_cell
 from ..engine.mapping.sources import NO_REGION, Sources, regions_from_field
 from ..engine.sizes import FEATURES_PER_CHUNK
 from .coordinates import coordinate_sequences, plain_geometry, transform_xy
+from .geometry_repair import made_valid
 
 TO_LOCATE = -2
 """Region position of a point part not yet placed in a region (while reading)."""
@@ -42,6 +52,10 @@ REMAINDER_TOLERANCE = 1e-9
 """Share below which the rest of a cut geometry (rounding) is not kept as a part."""
 
 _NO_POINT = QgsPointXY(float("nan"), float("nan"))
+
+
+class _UnrepairableError(Exception):
+    """A feature's geometry is invalid and makeValid leaves no part of its kind."""
 
 
 @contextmanager
@@ -65,7 +79,7 @@ class _PartList:
 
     def __init__(self):
         self.source, self.fraction, self.x, self.y = [], [], [], []
-        self.region, self.located = [], []
+        self.region, self.located, self.invalid = [], [], []
 
     @classmethod
     def of_points(cls, x: np.ndarray, y: np.ndarray):
@@ -76,9 +90,10 @@ class _PartList:
         parts.fraction = np.ones(x.size)
         parts.region = np.full(x.size, TO_LOCATE)
         parts.located = np.isfinite(x) & np.isfinite(y)
+        parts.invalid = np.zeros(x.size, dtype=bool)
         return parts
 
-    def add(self, source, fractions, xs, ys, regions, located=True):
+    def add(self, source, fractions, xs, ys, regions, located=True, invalid=False):
         count = len(fractions)
         self.source.extend([source] * count)
         self.fraction.extend(fractions)
@@ -86,6 +101,7 @@ class _PartList:
         self.y.extend(ys)
         self.region.extend(regions)
         self.located.extend([located] * count)
+        self.invalid.extend([invalid] * count)
 
 
 def _measure_of(geometry_type):
@@ -197,25 +213,37 @@ def read_vector_sources(
     target_crs, context
         The grid's CRS and the Processing context (for the transform).
     feedback
-        Processing feedback: progress 0 to 100 over the features, and cancellation.
+        Processing feedback: progress 0 to 100 over the features, cancellation, and a
+        warning naming the features whose invalid geometry was repaired.
     """
     emission_field, sector_field, region_field = field_names
     wanted = [name for name in (emission_field, sector_field, region_field) if name]
     indices = [source.fields().lookupField(name) for name in wanted]
     request = QgsFeatureRequest().setSubsetOfAttributes(indices)
     transform = QgsCoordinateTransform(source.sourceCrs(), target_crs, context.transformContext())
-    features = iter(source.getFeatures(request))
+    # invalid geometries are repaired or reported here, whatever Processing's filter says
+    features = iter(
+        source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)
+    )
     chunks = _chunks(features, feedback, source.featureCount())
     single_points = QgsWkbTypes.flatType(source.wkbType()) == QgsWkbTypes.Point
     with gc_paused():
         if single_points:
             ids, rows, parts = _read_points(chunks, transform)
+            repaired = []
         else:
-            ids, rows, parts = _read_shapes(chunks, transform, grid, regions)
+            ids, rows, parts, repaired = _read_shapes(chunks, transform, grid, regions)
         columns = [[row[index] for row in rows] for index in indices]
         del rows
     if feedback.isCanceled():
         return None
+    if repaired:
+        feedback.pushWarning(
+            f"{len(repaired):,} source feature(s) had an invalid geometry (ids "
+            f"{preview(repaired)}), repaired with makeValid: their emissions are split by the "
+            "repaired areas or lengths. Check them (Vector > Geometry Tools > Check Validity) "
+            "if the map looks wrong there."
+        )
     part_source = np.asarray(parts.source, dtype=np.int64)
     part_x = np.asarray(parts.x, dtype=np.float64)
     part_y = np.asarray(parts.y, dtype=np.float64)
@@ -239,6 +267,7 @@ def read_vector_sources(
         part_region=part_region,
         region_codes=region_codes,
         part_located=part_located,
+        part_invalid_geometry=np.asarray(parts.invalid, dtype=bool),
     )
 
 
@@ -260,45 +289,75 @@ def _read_points(chunks, transform):
 
 
 def _read_shapes(chunks, transform, grid, regions):
-    """Ids, attribute rows and parts of a layer of lines, polygons or multipoints."""
-    ids, rows, parts = [], [], _PartList()
+    """Ids, attribute rows and parts of a layer of lines, polygons or multipoints, and the ids
+    of the features whose invalid geometry was repaired."""
+    ids, rows, parts, repaired = [], [], _PartList(), []
     for chunk in chunks:
         for feature in chunk:
             source = len(ids)
             ids.append(feature.id())
             rows.append(feature.attributes())
-            found = _feature_parts(feature.geometry(), transform, grid, regions)
+            try:
+                found, was_invalid = _feature_parts(feature.geometry(), transform, grid, regions)
+            except _UnrepairableError:
+                parts.add(
+                    source, [1.0], [np.nan], [np.nan], [NO_REGION], located=False, invalid=True
+                )
+                continue
+            if was_invalid:
+                repaired.append(feature.id())
             if found is None:
                 parts.add(source, [1.0], [np.nan], [np.nan], [NO_REGION], located=False)
             else:
                 parts.add(source, *found)
-    return ids, rows, parts
+    return ids, rows, parts, repaired
+
+
+def _valid(geometry):
+    """(geometry, was_invalid): an invalid line or polygon made valid (see the module's notes).
+
+    Raises
+    ------
+    _UnrepairableError
+        If makeValid leaves no part of the geometry's kind.
+    """
+    geometry, was_invalid = made_valid(geometry)
+    if was_invalid and geometry.isEmpty():
+        raise _UnrepairableError
+    return geometry, was_invalid
 
 
 def _feature_parts(geometry, transform, grid, regions):
-    """(shares, xs, ys, regions) of one feature's parts; None without a usable geometry
-    (null, empty, or not transformable to the grid's or the regions' CRS)."""
+    """((shares, xs, ys, regions) of one feature's parts, whether its geometry was repaired).
+
+    The parts are None without a usable geometry (null, empty, or not transformable to the
+    grid's or the regions' CRS). Raises _UnrepairableError for an invalid geometry that
+    cannot be repaired.
+    """
     if geometry.isEmpty():
-        return None
+        return None, False
     try:
-        geometry = plain_geometry(geometry)
+        geometry, invalid_as_given = _valid(plain_geometry(geometry))
         geometry.transform(transform)
+        geometry, invalid_when_moved = _valid(geometry)  # reprojecting can twist a sliver
+        was_invalid = invalid_as_given or invalid_when_moved
         geometry_type = geometry.type()
         if geometry_type == QgsWkbTypes.PointGeometry:
             points = list(geometry.vertices())
             share = 1.0 / len(points)
-            return (
+            parts = (
                 [share] * len(points),
                 [point.x() for point in points],
                 [point.y() for point in points],
                 [TO_LOCATE] * len(points),
             )
+            return parts, was_invalid
         cut = _cut_feature(geometry, geometry_type, grid, regions)
     except QgsCsException:
-        return None
+        return None, False
     total = sum(part[0] for part in cut)
     if not total > 0:  # zero length or area: a point at its centroid
         centre = geometry.centroid().asPoint()
-        return [1.0], [centre.x()], [centre.y()], [TO_LOCATE]
+        return ([1.0], [centre.x()], [centre.y()], [TO_LOCATE]), was_invalid
     shares, xs, ys, region_of_part = zip(*cut)
-    return [share / total for share in shares], xs, ys, region_of_part
+    return ([share / total for share in shares], xs, ys, region_of_part), was_invalid

@@ -27,6 +27,7 @@ from ..engine.analysis.zonal import coverage_fractions, zonal_sums
 from .coordinates import coordinate_sequences, plain_geometry
 from .errors import CANCELLED, crs_name, engine_errors
 from .footprint_raster import FootprintRaster
+from .geometry_repair import POLYGONS, made_valid
 from .tables import new_field
 
 
@@ -50,22 +51,6 @@ class Zones:
     geometries: list
     repaired: int
     empty: int
-
-
-def _repaired(geometry: QgsGeometry) -> tuple:
-    """(geometry, True) made valid if it is an invalid polygon, else (geometry, False).
-
-    makeValid may return a collection with lines or points; only its polygons are kept.
-    """
-    if geometry.type() != QgsWkbTypes.PolygonGeometry or geometry.isGeosValid():
-        return geometry, False
-    valid = geometry.makeValid()
-    if valid.type() == QgsWkbTypes.PolygonGeometry:
-        return valid, True
-    parts = [
-        part for part in valid.asGeometryCollection() if part.type() == QgsWkbTypes.PolygonGeometry
-    ]
-    return (QgsGeometry.collectGeometry(parts) if parts else QgsGeometry()), True
 
 
 def read_zones(source, raster: FootprintRaster, context, feedback, parameter: str) -> Zones:
@@ -102,7 +87,7 @@ def read_zones(source, raster: FootprintRaster, context, feedback, parameter: st
             features.append(QgsFeature(feature))
             geometries.append(QgsGeometry())
             continue
-        geometry, was_invalid = _repaired(plain_geometry(geometry))
+        geometry, was_invalid = made_valid(plain_geometry(geometry), POLYGONS)
         copy = QgsFeature(feature)
         copy.setGeometry(geometry)
         features.append(copy)
@@ -114,7 +99,7 @@ def read_zones(source, raster: FootprintRaster, context, feedback, parameter: st
                 f"Feature {feature.id()} of {parameter} cannot be transformed to the raster's CRS "
                 f"({error}). Use a raster whose CRS covers the layer, or remove the feature."
             ) from error
-        in_raster_crs, invalid_after_transform = _repaired(in_raster_crs)  # a twisted sliver
+        in_raster_crs, invalid_after_transform = made_valid(in_raster_crs, POLYGONS)  # a sliver
         repaired += was_invalid or invalid_after_transform
         geometries.append(in_raster_crs)
     if repaired:

@@ -13,7 +13,7 @@ from footprint_plugin.engine.mapping.inventory import (
 )
 from footprint_plugin.engine.mapping.labels import label_codes
 from footprint_plugin.engine.mapping.sources import Sources
-from footprint_plugin.engine.reasons import REASONS, Reason
+from footprint_plugin.engine.reasons import ADVICE, REASONS, Reason
 
 SECTORS = ["ELEC", "STEEL"]
 PRODUCERS = pd.MultiIndex.from_product([["A", "B"], SECTORS], names=["region", "sector"])
@@ -104,6 +104,7 @@ def rows_for(sector, part_region, inside=True, located=True, emission=(10.0,), *
         part_region=np.asarray(part_region),
         region_codes=kwargs.get("region_labels", ["A", "B", "X"]),
         part_located=np.full(n_parts, located),
+        part_invalid_geometry=kwargs.get("invalid_geometry"),
     )
     return inventory_rows(
         sources,
@@ -134,6 +135,7 @@ def test_a_source_split_over_parts_and_sectors_keeps_its_emission():
         ({"emission": (None,)}, Reason.INVALID_EMISSION),
         ({"sector": [None]}, Reason.NO_SECTOR),
         ({"sector": ["1A1a"]}, Reason.UNKNOWN_SECTOR),
+        ({"located": False, "invalid_geometry": np.array([True])}, Reason.INVALID_GEOMETRY),
         ({"located": False}, Reason.NO_GEOMETRY),
         ({"part_region": [-1]}, Reason.NO_REGION),
         ({"inside": False}, Reason.OUTSIDE_EXTENT),
@@ -153,6 +155,20 @@ def test_reasons_follow_their_precedence():
     rows = rows_for([None], [-1], inside=False, located=False, emission=(-5.0,))
     assert rows.reason.tolist() == [Reason.INVALID_EMISSION]
     assert rows.emission.tolist() == [-5.0]  # negative amounts are kept, to be reported
+
+
+def test_every_reason_has_a_text_and_advice():
+    reasons = set(Reason) - {Reason.ATTRIBUTED}
+    assert set(REASONS) == reasons and set(ADVICE) == reasons
+    assert list(REASONS) == sorted(REASONS)  # the balance lists them in order of precedence
+
+
+def test_an_invalid_geometry_is_not_blamed_on_the_regions():
+    # an unrepairable geometry has no location and no region: its own reason says why
+    rows = rows_for(["ELEC"], [-1], located=False, invalid_geometry=np.array([True]))
+    assert rows.reason.tolist() == [Reason.INVALID_GEOMETRY]
+    rows = rows_for(["1A1a"], [-1], located=False, invalid_geometry=np.array([True]))
+    assert rows.reason.tolist() == [Reason.UNKNOWN_SECTOR]  # what comes first is still first
 
 
 def test_region_codes_matching_no_mrio_region():

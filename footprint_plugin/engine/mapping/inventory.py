@@ -152,12 +152,18 @@ def inventory_rows(
     found = producer >= 0
     zero = np.zeros(part.size, dtype=bool)
     zero[found] = np.asarray(zero_output, dtype=bool)[producer[found]]
+    invalid_geometry = (
+        np.zeros(part.size, dtype=bool)
+        if sources.part_invalid_geometry is None
+        else np.asarray(sources.part_invalid_geometry, dtype=bool)[part]
+    )
 
     reason = np.select(
         [
             ~emissions.valid[source],
             part_sector[part] < 0,
             ~has_entry,
+            invalid_geometry,
             ~np.asarray(sources.part_located, dtype=bool)[part],
             row_region < 0,
             ~np.asarray(part_inside, dtype=bool)[part],

@@ -44,6 +44,9 @@ class Sources:
         Producing region codes, as the MRIO labels regions.
     part_located
         (k,) False for parts of sources without a usable geometry.
+    part_invalid_geometry
+        (k,) True for the (unlocated) part of a source whose geometry is invalid and could not
+        be repaired; None when there is none.
     """
 
     source_id: np.ndarray
@@ -56,6 +59,7 @@ class Sources:
     part_region: np.ndarray
     region_codes: Sequence[str]
     part_located: np.ndarray
+    part_invalid_geometry: np.ndarray | None = None
 
     @property
     def n_sources(self) -> int:
