@@ -13,6 +13,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..qgis_io.outputs import FOLDER_DATASET, Outputs
 from ..resources import ICON_PATH
 
 
@@ -59,16 +60,28 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
     def tr(self, text):
         return QCoreApplication.translate("FootprintAlgorithm", text)
 
-    def write_report(self, path: str, page: str) -> str:
-        """Write an HTML report to ``path``; a file that cannot be written is a user error."""
+    def processAlgorithm(self, parameters, context, feedback):
+        """Check every output first, run, then move the outputs into place together (see
+        :class:`qgis_io.outputs.Outputs`): a failed run leaves none of its outputs."""
+        with Outputs(self, parameters, context) as outputs:
+            return self.process(parameters, context, feedback, outputs)
+
+    def process(self, parameters, context, feedback, outputs):
+        """The algorithm, writing its files where ``outputs`` says; returns the results."""
+        raise NotImplementedError
+
+    @staticmethod
+    def write_report(outputs, key: str, page: str) -> str:
+        """Write an HTML report to the output ``key``; a file that cannot be written is a user
+        error."""
         try:
-            Path(path).write_text(page, encoding="utf-8")
+            Path(outputs.file(key)).write_text(page, encoding="utf-8")
         except OSError as error:
             raise QgsProcessingException(
-                f"Cannot write the report {path}: {error.strerror or error}. Choose a folder "
-                "you can write to."
+                f"Cannot write the report {outputs.destination(key)}: "
+                f"{error.strerror or error}. Choose a folder you can write to."
             ) from error
-        return path
+        return outputs.destination(key)
 
     def add_parameter(
         self, parameter: QgsProcessingParameterDefinition, help_text: str, advanced: bool = False
@@ -95,6 +108,7 @@ def mrio_parameter(name: str = "MRIO") -> QgsProcessingParameterFile:
     parameter.setFileFilter(
         "pymrio MRIO (file_parameters.json *.zip);;CSV MRIO (producers.csv);;All files (*)"
     )
+    parameter.setMetadata({FOLDER_DATASET: True})  # no output may replace a file of its folder
     return parameter
 
 

@@ -81,7 +81,7 @@ class CityTable(FootprintAlgorithm):
         )
         self.addOutput(QgsProcessingOutputString(self.RANK_FIELD, "Field the cities are ranked by"))
 
-    def processAlgorithm(self, parameters, context, feedback):
+    def process(self, parameters, context, feedback, outputs):
         raster = FootprintRaster.from_layer(
             self.parameterAsRasterLayer(parameters, self.INPUT, context)
         )
@@ -118,11 +118,9 @@ class CityTable(FootprintAlgorithm):
         feedback.pushInfo(f"Cities are ranked by band {rank_band + 1} ({band_fields[rank_band]}).")
         table = zone_table(sums, names, band_fields, rank_band).drop(columns="zone")
         table["area_km2"] = self._land_areas(cities, zones, context)
-        outputs = steps.start("outputs")
+        writing = steps.start("outputs")
 
-        dest_id, renamed = write_zone_features(
-            self, parameters, context, self.OUTPUT, cities, zones, table
-        )
+        dest_id, renamed = write_zone_features(outputs, self.OUTPUT, cities, zones, table)
         rank_field = renamed[band_fields[rank_band]]
         renderer = graduated_renderer(rank_field, sums.sums[:, rank_band])
         if context.willLoadLayerOnCompletion(dest_id):
@@ -131,14 +129,12 @@ class CityTable(FootprintAlgorithm):
         long_table = zone_long_table(sums, names, band_fields, OUTSIDE_LABEL, zone_column=CITY)
         results = {
             self.OUTPUT: dest_id,
-            self.OUTPUT_TABLE: write_table(
-                self, parameters, context, self.OUTPUT_TABLE, long_table, outputs
-            ),
+            self.OUTPUT_TABLE: write_table(outputs, self.OUTPUT_TABLE, long_table, writing),
             self.RANK_FIELD: rank_field,
         }
         if feedback.isCanceled():
             raise QgsProcessingException(CANCELLED_WRITING)
-        write_vector_style(dest_id, renderer)  # the sink was closed when its writer returned
+        write_vector_style(outputs.file(self.OUTPUT), renderer)  # its sink is closed: returned
         return results
 
     @staticmethod

@@ -29,7 +29,7 @@ from ..qgis_io.styles import ApplyStyleFile, write_hotspot_style
 from ..qgis_io.tables import write_table
 from ..qgis_io.zones import centre_cells, read_zones
 from ..report import html as html_report
-from .base import FootprintAlgorithm, Steps
+from .base import FootprintAlgorithm, Steps, wanted
 
 HOTSPOT, REST, OUTSIDE = 1, 0, 255
 """Values of the hotspot raster: in the hotspot set, rest of the territory, no data."""
@@ -130,7 +130,7 @@ class Hotspots(FootprintAlgorithm):
             return False, str(error)
         return super().checkParameterValues(parameters, context)
 
-    def processAlgorithm(self, parameters, context, feedback):
+    def process(self, parameters, context, feedback, outputs):
         raster = FootprintRaster.from_layer(
             self.parameterAsRasterLayer(parameters, self.INPUT, context)
         )
@@ -147,9 +147,9 @@ class Hotspots(FootprintAlgorithm):
         cell_area, area_note = self._cell_areas(raster, cells, feedback)
         with engine_errors():
             result = concentration(values, cell_area, level)
-        outputs = steps.start("outputs")
+        writing = steps.start("outputs")
 
-        output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        output = outputs.file(self.OUTPUT)
         codes = np.full(raster.shape, OUTSIDE, dtype=np.uint8).ravel()
         codes[cells] = REST
         codes[cells[result.hotspot]] = HOTSPOT
@@ -168,10 +168,11 @@ class Hotspots(FootprintAlgorithm):
             OUTSIDE,
             lambda dataset: write_codes(dataset, codes.reshape(raster.shape)),
         )
-        ApplyStyleFile.attach(context, output, write_hotspot_style(output, 100 * level))
+        write_hotspot_style(output, 100 * level)
+        ApplyStyleFile.attach(context, outputs.destination(self.OUTPUT))
         results = {
-            self.OUTPUT: output,
-            self.CURVE: write_table(self, parameters, context, self.CURVE, result.curve, outputs),
+            self.OUTPUT: outputs.destination(self.OUTPUT),
+            self.CURVE: write_table(outputs, self.CURVE, result.curve, writing),
             self.AREA_SHARE: 100.0 * result.area_share,
             self.GINI: result.gini,
             self.HOTSPOT_CELLS: result.hotspot_cells,
@@ -183,10 +184,9 @@ class Hotspots(FootprintAlgorithm):
             f"{result.hotspot_area:,.6g} km²) holds {100 * result.hotspot_share:.4g}% of the "
             f"footprint; Gini index {result.gini:.4f}."
         )
-        report = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
-        if report:
+        if wanted(parameters, self.OUTPUT_HTML):
             results[self.OUTPUT_HTML] = self.write_report(
-                report, self._report(raster, band, result, area_note)
+                outputs, self.OUTPUT_HTML, self._report(raster, band, result, area_note)
             )
         return results
 

@@ -60,7 +60,7 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
     Subclasses implement ``add_inventory_parameters()``, ``inventory_extent(parameters,
     context)`` -> (QgsRectangle, CRS), ``read_sources(parameters, context, feedback, grid,
     regions, crs)`` -> engine Sources (None if cancelled), ``inventory_description(...)``,
-    ``region_field(...)`` and ``write_sources(parameters, context, feedback, result)``.
+    ``region_field(...)`` and ``write_sources(outputs, feedback, result)``.
     """
 
     GROUP = "Footprint maps"
@@ -306,7 +306,7 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
 
     # -- the pipeline -------------------------------------------------------------------------
 
-    def processAlgorithm(self, parameters, context, feedback):
+    def process(self, parameters, context, feedback, outputs):
         steps = Steps(feedback, self.STEPS)
         regions, grid, target = self._regions_and_grid(parameters, context, steps.start("grid"))
         mrio, concordance = self._mrio(parameters, context, steps.start("mrio"), regions)
@@ -337,8 +337,8 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
         for message in result.unattributed_messages:
             feedback.pushWarning(message)
 
-        output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        write_footprint_raster(
+        output = outputs.file(self.OUTPUT)
+        wide = write_footprint_raster(
             output,
             result.footprint,
             bands.descriptions,
@@ -350,26 +350,30 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
             },
             steps.start("raster"),
         )
-        style = write_style(output, FOREIGN + 1, result.footprint.occupied_values[:, FOREIGN])
-        ApplyStyleFile.attach(context, output, style)
-        results = {self.OUTPUT: output, **self._numbers(result.footprint)}
-        results.update(self._write_tables(parameters, context, steps.start("tables"), result))
+        if wide:
+            feedback.pushWarning(
+                "Some cells exceed what float32 holds (3.4e38): the footprint map is written in "
+                "float64. Check the emission values and their unit."
+            )
+        write_style(output, FOREIGN + 1, result.footprint.occupied_values[:, FOREIGN])
+        final = outputs.destination(self.OUTPUT)
+        ApplyStyleFile.attach(context, final)
+        results = {self.OUTPUT: final, **self._numbers(result.footprint)}
+        results.update(
+            self._write_tables(parameters, context, steps.start("tables"), result, outputs)
+        )
         return results
 
-    def _write_tables(self, parameters, context, feedback, result) -> dict:
+    def _write_tables(self, parameters, context, feedback, result, outputs) -> dict:
         """BALANCE, and CONSUMERS and OUTPUT_SOURCES when asked for; their destinations."""
-        written = {
-            self.BALANCE: write_table(
-                self, parameters, context, self.BALANCE, result.balance(), feedback
-            )
-        }
+        written = {self.BALANCE: write_table(outputs, self.BALANCE, result.balance(), feedback)}
         if wanted(parameters, self.CONSUMERS):
             by_category = self.parameterAsEnum(parameters, self.BREAKDOWN, context) == 1
             written[self.CONSUMERS] = write_table(
-                self, parameters, context, self.CONSUMERS, result.by_consumer(by_category), feedback
+                outputs, self.CONSUMERS, result.by_consumer(by_category), feedback
             )
         if wanted(parameters, self.OUTPUT_SOURCES):
-            written[self.OUTPUT_SOURCES] = self.write_sources(parameters, context, feedback, result)
+            written[self.OUTPUT_SOURCES] = self.write_sources(outputs, feedback, result)
         return written
 
     def _numbers(self, footprint) -> dict:

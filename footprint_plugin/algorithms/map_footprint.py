@@ -2,17 +2,18 @@
 
 from qgis.core import (
     QgsFeature,
-    QgsFeatureSink,
+    QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingException,
+    QgsProcessingFeatureSource,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingUtils,
 )
 
-from ..engine.sizes import FEATURES_PER_CHUNK
-from ..qgis_io.errors import check_crs
-from ..qgis_io.tables import attribute_rows, table_fields
+from ..engine.sizes import FEATURES_PER_REPORT
+from ..qgis_io.errors import CANCELLED, check_crs
+from ..qgis_io.tables import add_feature, attribute_rows, table_fields
 from ..qgis_io.vector_sources import read_vector_sources
 from .map_base import FootprintMapAlgorithm
 
@@ -126,28 +127,27 @@ class MapFootprint(FootprintMapAlgorithm):
         ]
         return read_vector_sources(self._source, names, grid, regions, crs, context, feedback)
 
-    def write_sources(self, parameters, context, feedback, result):
+    def write_sources(self, outputs, feedback, result):
         """The input features, unchanged, with their attributed amounts."""
         source = self._source
         accounts = result.source_accounts()
         fields = QgsProcessingUtils.combineFields(source.fields(), table_fields(accounts))
-        sink, dest_id = self.parameterAsSink(
-            parameters,
-            self.OUTPUT_SOURCES,
-            context,
-            fields,
-            source.wkbType(),
-            source.sourceCrs(),
+        sink, destination = outputs.sink(
+            self.OUTPUT_SOURCES, fields, source.wkbType(), source.sourceCrs()
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_SOURCES))
         position = dict(zip(result.sources.source_id.tolist(), range(result.sources.n_sources)))
         rows = attribute_rows(accounts)
-        for done, feature in enumerate(source.getFeatures()):
-            if done % FEATURES_PER_CHUNK == 0 and feedback.isCanceled():
-                raise QgsProcessingException("Cancelled while writing OUTPUT_SOURCES.")
+        count = max(1, source.featureCount())
+        features = source.getFeatures(  # written as given; invalid ones were repaired to map
+            QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+        )
+        for done, feature in enumerate(features):
+            if done % FEATURES_PER_REPORT == 0:
+                if feedback.isCanceled():
+                    raise QgsProcessingException(CANCELLED)
+                feedback.setProgress(100.0 * done / count)
             out = QgsFeature(fields)
             out.setGeometry(feature.geometry())
             out.setAttributes(feature.attributes() + rows[position[feature.id()]])
-            sink.addFeature(out, QgsFeatureSink.FastInsert)
-        return dest_id
+            add_feature(sink, out, self.OUTPUT_SOURCES)
+        return destination

@@ -8,7 +8,6 @@ cell a source, cut into k x k sub-cells placed in the regions); the mapping is t
 import numpy as np
 from qgis.core import (
     QgsFeature,
-    QgsFeatureSink,
     QgsGeometry,
     QgsPointXY,
     QgsProcessing,
@@ -21,10 +20,10 @@ from qgis.core import (
 )
 
 from ..engine.mapping.band_sectors import band_sectors
-from ..engine.sizes import FEATURES_PER_CHUNK
-from ..qgis_io.errors import engine_errors
+from ..engine.sizes import FEATURES_PER_REPORT
+from ..qgis_io.errors import CANCELLED, engine_errors
 from ..qgis_io.raster_inputs import raster_inputs, read_raster_sources
-from ..qgis_io.tables import attribute_rows, table_fields
+from ..qgis_io.tables import add_feature, attribute_rows, table_fields
 from .map_base import FootprintMapAlgorithm
 
 
@@ -117,7 +116,7 @@ class MapGriddedFootprint(FootprintMapAlgorithm):
         self._grid_crs = crs
         return sources
 
-    def write_sources(self, parameters, context, feedback, result):
+    def write_sources(self, outputs, feedback, result):
         """One point per non-zero raster cell (its centre, in the grid's CRS)."""
         cells = self._cells
         positions, bands, sectors = (np.asarray(column) for column in zip(*self._sector_bands))
@@ -130,17 +129,17 @@ class MapGriddedFootprint(FootprintMapAlgorithm):
         accounts.insert(4, "col", cells.col.astype(np.int32))
         accounts.insert(5, "emission", np.asarray(result.sources.emission, dtype=np.float64))
         fields = table_fields(accounts)
-        sink, dest_id = self.parameterAsSink(
-            parameters, self.OUTPUT_SOURCES, context, fields, QgsWkbTypes.Point, self._grid_crs
+        sink, destination = outputs.sink(
+            self.OUTPUT_SOURCES, fields, QgsWkbTypes.Point, self._grid_crs
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_SOURCES))
         rows = zip(attribute_rows(accounts), cells.x.tolist(), cells.y.tolist())
         for source, (attributes, x, y) in enumerate(rows):
-            if source % FEATURES_PER_CHUNK == 0 and feedback.isCanceled():
-                raise QgsProcessingException("Cancelled while writing OUTPUT_SOURCES.")
+            if source % FEATURES_PER_REPORT == 0:
+                if feedback.isCanceled():
+                    raise QgsProcessingException(CANCELLED)
+                feedback.setProgress(100.0 * source / max(1, len(accounts)))
             feature = QgsFeature(fields)
             feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
             feature.setAttributes(attributes)
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
-        return dest_id
+            add_feature(sink, feature, self.OUTPUT_SOURCES)
+        return destination

@@ -23,7 +23,7 @@ from ..qgis_io.errors import engine_errors
 from ..qgis_io.mrio_input import load_mrio
 from ..qgis_io.tables import write_table
 from ..report import html as html_report
-from .base import MRIO_HELP, FootprintAlgorithm, Steps, mrio_parameter
+from .base import MRIO_HELP, FootprintAlgorithm, Steps, mrio_parameter, wanted
 
 BREAKDOWNS = (
     ("region", "Consumer region"),
@@ -128,7 +128,7 @@ class MrioAccounts(FootprintAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.DOMESTIC, "Domestic-driven emissions"))
         self.addOutput(QgsProcessingOutputNumber(self.FOREIGN, "Foreign-driven emissions"))
 
-    def processAlgorithm(self, parameters, context, feedback):
+    def process(self, parameters, context, feedback, outputs):
         steps = Steps(feedback, self.STEPS)
         mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), steps.start("mrio"))
         stressor = self.parameterAsString(parameters, self.STRESSOR, context).strip()
@@ -166,8 +166,9 @@ class MrioAccounts(FootprintAlgorithm):
             )
         direct_total = float(attribution.direct.sum()) if include_direct else 0.0
         finite = np.isfinite(attribution.unattributed)
+        known = attribution.emissions[np.isfinite(attribution.emissions)]
         totals = {
-            self.TOTAL: float(np.nansum(attribution.emissions)) + direct_total,
+            self.TOTAL: float(known.sum()) + direct_total,
             self.UNATTRIBUTED: float(attribution.unattributed[finite].sum()),
             self.DOMESTIC: None,
             self.FOREIGN: None,
@@ -200,16 +201,14 @@ class MrioAccounts(FootprintAlgorithm):
             ignore_index=True,
         )
         results = dict(totals)
-        results[self.OUTPUT] = write_table(self, parameters, context, self.OUTPUT, accounts, tables)
-        results[self.SUMMARY] = write_table(
-            self, parameters, context, self.SUMMARY, summary, tables
-        )
+        results[self.OUTPUT] = write_table(outputs, self.OUTPUT, accounts, tables)
+        results[self.SUMMARY] = write_table(outputs, self.SUMMARY, summary, tables)
         if feedback.isCanceled():
             raise QgsProcessingException("Cancelled: the tables written so far are incomplete.")
-        report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
-        if report_path:
+        if wanted(parameters, self.OUTPUT_HTML):
             results[self.OUTPUT_HTML] = self.write_report(
-                report_path,
+                outputs,
+                self.OUTPUT_HTML,
                 self._report(mrio, source, grouping_label, totals, summary, unattributed),
             )
         return results

@@ -99,7 +99,7 @@ class NearFeatures(FootprintAlgorithm):
             return False, message
         return super().checkParameterValues(parameters, context)
 
-    def processAlgorithm(self, parameters, context, feedback):
+    def process(self, parameters, context, feedback, outputs):
         distance = self.parameterAsDouble(parameters, self.DISTANCE, context)
         message = distance_error(distance)
         if message:
@@ -133,13 +133,7 @@ class NearFeatures(FootprintAlgorithm):
         per_feature = ZonalSums(sums=sums.sums[:-1], band_totals=sums.band_totals)
         table = zone_table(per_feature, [""] * len(buffers), band_fields, rank_band)
         dest_id, _ = write_zone_features(
-            self,
-            parameters,
-            context,
-            self.OUTPUT,
-            features,
-            zones,
-            table.drop(columns="zone"),
+            outputs, self.OUTPUT, features, zones, table.drop(columns="zone")
         )
         union_table = pd.DataFrame(
             {
@@ -153,7 +147,7 @@ class NearFeatures(FootprintAlgorithm):
         results = {
             self.OUTPUT: dest_id,
             self.UNION_TABLE: write_table(
-                self, parameters, context, self.UNION_TABLE, union_table, steps.start("outputs")
+                outputs, self.UNION_TABLE, union_table, steps.start("outputs")
             ),
             self.UNION_TOTAL: float(near_any[rank_band]),
             self.UNION_SHARE: 100.0 * float(shares[rank_band]),

@@ -24,8 +24,14 @@ from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.tables import read_table
 from ..report import html as html_report
 from ..report.map_image import footprint_map_image
-from ..report.study import band_totals, city_section, consumer_sections, png_uri, sector_section
-from .base import FootprintAlgorithm, Steps
+from ..report.study import (
+    band_totals,
+    city_section,
+    consumer_sections,
+    png_uri,
+    sector_section,
+)
+from .base import FootprintAlgorithm, Steps, wanted
 
 
 class FootprintReport(FootprintAlgorithm):
@@ -180,7 +186,7 @@ class FootprintReport(FootprintAlgorithm):
         source = self.parameterAsSource(parameters, key, context)
         return None if source is None else read_table(source)
 
-    def processAlgorithm(self, parameters, context, feedback):
+    def process(self, parameters, context, feedback, outputs):
         layer = self.parameterAsRasterLayer(parameters, self.FOOTPRINT, context)
         raster = FootprintRaster.from_layer(layer, self.FOOTPRINT)
         path = raster.source
@@ -210,11 +216,12 @@ class FootprintReport(FootprintAlgorithm):
             width=1200,
             transform_context=context.transformContext(),
         )
-        map_path = self.parameterAsFileOutput(parameters, self.OUTPUT_MAP, context)
-        if map_path:
-            if not image.save(map_path):
-                raise QgsProcessingException(f"Cannot write the map image {map_path}.")
-            results[self.OUTPUT_MAP] = map_path
+        if wanted(parameters, self.OUTPUT_MAP):
+            if not image.save(outputs.file(self.OUTPUT_MAP)):
+                raise QgsProcessingException(
+                    f"Cannot write the map image {outputs.destination(self.OUTPUT_MAP)}."
+                )
+            results[self.OUTPUT_MAP] = outputs.destination(self.OUTPUT_MAP)
         sections.append(("Map", f'<img alt="map" style="max-width:100%" src="{png_uri(image)}">'))
         steps.start("tables")
 
@@ -241,9 +248,8 @@ class FootprintReport(FootprintAlgorithm):
         if feedback.isCanceled():
             raise QgsProcessingException("Cancelled: no report was written.")
 
-        report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
         results[self.OUTPUT_HTML] = self.write_report(
-            report_path, html_report.page("Carbon footprint study", sections)
+            outputs, self.OUTPUT_HTML, html_report.page("Carbon footprint study", sections)
         )
         return results
 

@@ -5,7 +5,11 @@ progress is reported and cancellation checked.
 """
 
 FEATURES_PER_CHUNK = 50_000
-"""Features read or written between two progress reports and cancellation checks."""
+"""Features read between two progress reports and cancellation checks."""
+
+FEATURES_PER_REPORT = 1_000
+"""Features written between two progress reports and cancellation checks (writing is slower
+than reading, and a user waits on it at the end of a run)."""
 
 RASTER_ROWS_PER_READ = 512
 """Rows of a gridded inventory read at a time."""

@@ -1,9 +1,10 @@
 """The footprint map file: a multi-band GeoTIFF, written and read a block of rows at a time.
 
-Written by the mapping algorithms (float32, nodata -9999, one band per footprint band with its
-description, short band names in the ``FOOTPRINT_BANDS`` metadata item), read by the hotspot,
-city, near-infrastructure and report algorithms. A 1 km grid of China with 40 bands does not
-fit in memory at once, so both directions work in blocks of rows.
+Written by the mapping algorithms (float32, or float64 beyond float32's range; nodata -9999;
+one band per footprint band with its description, short band names in the ``FOOTPRINT_BANDS``
+metadata item), read by the hotspot, city, near-infrastructure and report algorithms. A 1 km
+grid of China with 40 bands does not fit in memory at once, so both directions work in blocks
+of rows.
 """
 
 from dataclasses import dataclass, field
@@ -154,7 +155,7 @@ GTIFF_OPTIONS = [
 ]
 
 
-def _write_bands(dataset, footprint: GriddedFootprint, territory, feedback) -> bool:
+def _write_bands(dataset, footprint: GriddedFootprint, territory, dtype, feedback) -> bool:
     """Write the raster in blocks of whole tile rows, progress 0 to 100; False if cancelled."""
     n_rows = footprint.grid.n_rows
 
@@ -164,6 +165,7 @@ def _write_bands(dataset, footprint: GriddedFootprint, territory, feedback) -> b
     blocks = footprint.blocks(
         TILE_ROWS if footprint.grid.cell_count * footprint.n_bands * 4 > ONE_BLOCK_BYTES else None,
         territory=None if territory is None else in_territory,
+        dtype=dtype,
     )
     for row_start, block in blocks:
         if feedback.isCanceled():
@@ -182,13 +184,14 @@ def write_footprint_raster(
     territory,
     metadata: dict,
     feedback,
-) -> None:
-    """Write all bands of ``footprint`` to the GeoTIFF ``path`` (float32, nodata -9999).
+) -> bool:
+    """Write all bands of ``footprint`` to the GeoTIFF ``path`` (float32, nodata -9999); True
+    if it had to be float64 because values exceed float32's range.
 
     Parameters
     ----------
     path
-        Destination .tif; replaced only once the new file is complete.
+        The .tif to write (see :class:`outputs.Outputs`).
     footprint
         The gridded footprint.
     descriptions
@@ -201,15 +204,17 @@ def write_footprint_raster(
         Processing feedback and the progress range of this step.
     """
     grid = footprint.grid
+    wide = not footprint.fits_float32()
+    dtype = np.float64 if wide else np.float32
 
     def fill(dataset):
         dataset.SetMetadata({key: str(value) for key, value in metadata.items()})
-        return _write_bands(dataset, footprint, territory, feedback)
+        return _write_bands(dataset, footprint, territory, dtype, feedback)
 
     write_geotiff(
         path,
         (grid.n_rows, grid.n_cols),
-        gdal.GDT_Float32,
+        gdal.GDT_Float64 if wide else gdal.GDT_Float32,
         GTIFF_OPTIONS,
         grid.geotransform,
         grid.crs_wkt,
@@ -217,3 +222,4 @@ def write_footprint_raster(
         DEFAULT_NODATA,
         fill,
     )
+    return wide

@@ -1,9 +1,7 @@
-"""GeoTIFFs written atomically: to a hidden file in the destination folder, renamed when complete.
+"""GeoTIFFs written with GDAL, checked: a failed or cancelled write is an error and removes the
+file. Outputs reach their destination through :class:`outputs.Outputs`, which moves them into
+place only when the whole run has succeeded."""
 
-A cancelled or failed run leaves nothing that looks like a result.
-"""
-
-import os
 from pathlib import Path
 
 from osgeo import gdal
@@ -13,7 +11,7 @@ from qgis.core import QgsProcessingException
 def write_geotiff(
     path: str, shape, data_type, options, geotransform, crs_wkt, descriptions, nodata, fill
 ) -> None:
-    """Write a GeoTIFF atomically: to a hidden file in the same folder, renamed when complete.
+    """Write a GeoTIFF to ``path`` (a file of :meth:`Outputs.file`).
 
     ``fill(dataset)`` writes the values of the bands (one per description) and returns False
     if the run was cancelled. It must not keep the dataset: this function closes it.
@@ -21,24 +19,17 @@ def write_geotiff(
     Raises
     ------
     QgsProcessingException
-        If ``path`` is not a .tif, the file cannot be written, or the run is cancelled; no
-        partial file is left behind.
+        If the file cannot be written or the run is cancelled; the file is then removed.
     """
-    destination = Path(path)
-    if destination.suffix.lower() not in (".tif", ".tiff"):
-        raise QgsProcessingException(
-            f"OUTPUT must be a GeoTIFF file (.tif), got {destination.name}. Choose a .tif name."
-        )
-    partial = destination.with_name(f".{destination.stem}.partial.tif")
     n_rows, n_cols = shape
     gdal.ErrorReset()
     dataset = gdal.GetDriverByName("GTiff").Create(
-        str(partial), n_cols, n_rows, len(descriptions), data_type, options
+        path, n_cols, n_rows, len(descriptions), data_type, options
     )
     if dataset is None:
         raise QgsProcessingException(
-            f"Cannot create {destination} ({gdal.GetLastErrorMsg()}). Check that the folder "
-            "exists and is writable, and that the disk has space."
+            f"Cannot create {Path(path).name} ({gdal.GetLastErrorMsg()}). Check that the disk "
+            "has space."
         )
     written = False
     try:
@@ -53,11 +44,10 @@ def write_geotiff(
         dataset = None  # closes the file
         if gdal.GetLastErrorType() >= gdal.CE_Failure:
             raise QgsProcessingException(
-                f"Writing {destination} failed ({gdal.GetLastErrorMsg()}); nothing was written."
+                f"Writing {Path(path).name} failed ({gdal.GetLastErrorMsg()}); nothing was written."
             )
-        os.replace(partial, destination)
         written = True
     finally:
         dataset = None
         if not written:
-            partial.unlink(missing_ok=True)
+            Path(path).unlink(missing_ok=True)

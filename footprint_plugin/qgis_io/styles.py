@@ -84,12 +84,17 @@ def write_renderer_style(path: str, renderer) -> str:
     pipe = document.createElement("pipe")
     root.appendChild(pipe)
     renderer.writeXml(document, pipe)
-    style_path = Path(path).with_suffix(".qml")
+    written = style_path(path)
     try:
-        style_path.write_text(document.toString(2), encoding="utf-8")
+        Path(written).write_text(document.toString(2), encoding="utf-8")
     except OSError as error:
-        raise QgsProcessingException(f"Cannot write the style {style_path}: {error}") from error
-    return str(style_path)
+        raise QgsProcessingException(f"Cannot write the style {written}: {error}") from error
+    return written
+
+
+def style_path(data_path: str) -> str:
+    """The .qml sidecar of a data file: QGIS applies it when it opens the file."""
+    return str(Path(data_path).with_suffix(".qml"))
 
 
 class ApplyStyleFile(QgsProcessingLayerPostProcessorInterface):
@@ -101,22 +106,22 @@ class ApplyStyleFile(QgsProcessingLayerPostProcessorInterface):
 
     kept: ClassVar[list] = []  # Processing holds a pointer only: keep the instances alive
 
-    def __init__(self, style_path: str):
+    def __init__(self, style: str):
         super().__init__()
-        self.style_path = style_path
+        self.style = style
 
     @classmethod
-    def attach(cls, context, output: str, style_path: str) -> None:
-        """Apply ``style_path`` to ``output`` if the run loads it when it completes."""
+    def attach(cls, context, output: str) -> None:
+        """Apply the sidecar style of ``output`` if the run loads it when it completes."""
         if context.willLoadLayerOnCompletion(output):
-            instance = cls(style_path)
+            instance = cls(style_path(output))
             cls.kept.append(instance)
             context.layerToLoadOnCompletionDetails(output).setPostProcessor(instance)
 
     def postProcessLayer(self, layer, context, feedback):
-        message, loaded = layer.loadNamedStyle(self.style_path)
+        message, loaded = layer.loadNamedStyle(self.style)
         if not loaded:
-            feedback.pushWarning(f"The style {self.style_path} was not applied: {message}")
+            feedback.pushWarning(f"The style {self.style} was not applied: {message}")
         layer.triggerRepaint()
 
 
@@ -126,11 +131,11 @@ HOTSPOT_COLOUR = QColor(200, 0, 40, 170)
 
 def _save_sidecar(layer, data_path: str) -> str:
     """Save ``layer``'s style as ``<data file>.qml``; return the .qml path."""
-    style_path = str(Path(data_path).with_suffix(".qml"))
-    message, saved = layer.saveNamedStyle(style_path)
+    written = style_path(data_path)
+    message, saved = layer.saveNamedStyle(written)
     if not saved:
-        raise QgsProcessingException(f"Cannot write the style {style_path}: {message}")
-    return style_path
+        raise QgsProcessingException(f"Cannot write the style {written}: {message}")
+    return written
 
 
 def write_hotspot_style(path: str, level_percent: float) -> str:

@@ -65,20 +65,25 @@ def attribute_rows(table: pd.DataFrame) -> list[list]:
     return [list(row) for row in zip(*columns)]
 
 
-def write_table(algorithm, parameters, context, key, table: pd.DataFrame, feedback) -> str:
-    """Write ``table`` row by row to the sink ``key``; return the sink's destination id."""
-    sink, dest_id = algorithm.parameterAsSink(
-        parameters, key, context, table_fields(table), QgsWkbTypes.NoGeometry
-    )
-    if sink is None:
-        raise QgsProcessingException(algorithm.invalidSinkError(parameters, key))
+def write_table(outputs, key: str, table: pd.DataFrame, feedback) -> str:
+    """Write ``table`` to the output ``key`` (see :class:`outputs.Outputs`); its destination."""
+    sink, destination = outputs.sink(key, table_fields(table), QgsWkbTypes.NoGeometry)
     for row in attribute_rows(table):
         if feedback.isCanceled():
-            raise QgsProcessingException(f"Cancelled while writing {key}: the table is incomplete.")
+            raise QgsProcessingException(f"Cancelled while writing {key}: nothing was written.")
         feature = QgsFeature()
         feature.setAttributes(row)
-        sink.addFeature(feature, QgsFeatureSink.FastInsert)
-    return dest_id
+        add_feature(sink, feature, key)
+    return destination
+
+
+def add_feature(sink, feature: QgsFeature, key: str) -> None:
+    """Add a feature to an output's sink; a failed write is an error naming the output."""
+    if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+        raise QgsProcessingException(
+            f"Writing {key} failed: {sink.lastError() or 'the file could not be written'}. "
+            "Check the disk space and the output's format."
+        )
 
 
 def read_table(source) -> pd.DataFrame:

@@ -14,7 +14,6 @@ from qgis.core import (
     QgsCsException,
     QgsFeature,
     QgsFeatureRequest,
-    QgsFeatureSink,
     QgsFields,
     QgsGeometry,
     QgsProcessingException,
@@ -28,7 +27,7 @@ from .coordinates import coordinate_sequences, plain_geometry
 from .errors import CANCELLED, crs_name, engine_errors
 from .footprint_raster import FootprintRaster
 from .geometry_repair import POLYGONS, made_valid
-from .tables import new_field
+from .tables import add_feature, new_field
 
 
 @dataclass
@@ -170,9 +169,9 @@ def zonal_footprint(raster, geometries, feedback):
     return fractions, sums
 
 
-def write_zone_features(algorithm, parameters, context, key, source, zones, table):
+def write_zone_features(outputs, key, source, zones, table):
     """Write the zones' features with ``table``'s columns added (all of them: no cancel check,
-    so no half-written layer); return the sink's id and the field name of each column.
+    so no half-written layer); return its destination and the field name of each column.
 
     Columns of ``table`` named like a field of ``source`` get a suffix (_2, ...); the sink's
     geometry type is the source's, made multi-part for polygons (repaired parts can multiply).
@@ -184,11 +183,7 @@ def write_zone_features(algorithm, parameters, context, key, source, zones, tabl
     geometry_type = source.wkbType()
     if QgsWkbTypes.geometryType(geometry_type) == QgsWkbTypes.PolygonGeometry:
         geometry_type = QgsWkbTypes.multiType(geometry_type)
-    sink, dest_id = algorithm.parameterAsSink(
-        parameters, key, context, fields, geometry_type, source.sourceCrs()
-    )
-    if sink is None:
-        raise QgsProcessingException(algorithm.invalidSinkError(parameters, key))
+    sink, destination = outputs.sink(key, fields, geometry_type, source.sourceCrs())
     for feature, row in zip(zones.features, table.itertuples(index=False)):
         output = QgsFeature(fields)
         geometry = feature.geometry()
@@ -196,8 +191,8 @@ def write_zone_features(algorithm, parameters, context, key, source, zones, tabl
             geometry.convertToMultiType()
         output.setGeometry(geometry)
         output.setAttributes(feature.attributes() + [_attribute(value) for value in row])
-        sink.addFeature(output, QgsFeatureSink.FastInsert)
-    return dest_id, dict(zip(table.columns, columns))
+        add_feature(sink, output, key)
+    return destination, dict(zip(table.columns, columns))
 
 
 def _attribute(value):

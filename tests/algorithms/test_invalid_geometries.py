@@ -232,12 +232,6 @@ def test_a_bow_tie_region_still_holds_its_points_and_cuts_polygons(
     no_geos_trouble(geos_messages, capfd)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OUTPUT_SOURCES is written (algorithms/map_footprint.py, write_sources) from "
-    "INPUT's features without QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks, so "
-    "QGIS's default invalid-geometry setting (stop) aborts the run there",
-)
 def test_the_attributed_sources_keep_their_invalid_features(processing, provider, tmp_path):
     sources = sources_layer(
         "Polygon",

@@ -147,3 +147,17 @@ def test_cancelling_while_writing_fails_instead_of_returning_a_partial_table(pro
             },
             feedback=cancelling_at(MrioAccounts.STEPS, "tables"),
         )
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan"])
+def test_non_finite_emissions_are_left_out_of_every_total(processing, provider, tmp_path, value):
+    emissions = tmp_path / "emissions.csv"
+    emissions.write_text(f"region,sector,emissions\nreg1,food,100\nreg2,mining,{value}\n")
+    result = run(processing, EMISSIONS=str(emissions), DOMESTIC_REGIONS="reg1")
+    assert result["TOTAL"] == pytest.approx(100)
+    assert result["DOMESTIC"] + result["FOREIGN"] == pytest.approx(100)
+    assert result["UNATTRIBUTED"] == 0
+    rows = list(result["OUTPUT"].getFeatures())
+    assert sum(row["emissions"] for row in rows if row["consumer_region"] != "UNATTRIBUTED") == (
+        pytest.approx(100)
+    )

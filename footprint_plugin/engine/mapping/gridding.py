@@ -14,7 +14,8 @@ block of rows at a time by :meth:`GriddedFootprint.blocks`.
 
 Precision: the exact band totals are ``GriddedFootprint.band_totals``, float64 sums over sources.
 The raster is float32 (as written to GeoTIFF); its band sums agree with the totals to about
-1e-7 relative (float32 rounding of each cell value), well within 1e-6.
+1e-7 relative (float32 rounding of each cell value), well within 1e-6. A footprint with cells
+beyond float32's range (3.4e38) is written in float64 instead, never as inf.
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ class GriddedFootprint:
         fill: float = 0.0,
         territory: Callable[[int, int], np.ndarray] | None = None,
         nodata: float = DEFAULT_NODATA,
+        dtype=np.float32,
     ) -> Iterator[tuple[int, np.ndarray]]:
         """The raster, one block of rows at a time, for writing without holding all of it.
 
@@ -188,19 +190,26 @@ class GriddedFootprint:
             footprint so that no emission disappears from the raster.
         nodata
             Value of cells outside the territory.
+        dtype
+            Type of the blocks: float32 as written to GeoTIFF, float64 for values beyond
+            float32's range (see :meth:`fits_float32`).
 
         Yields
         ------
         row_start, block
-            First row of the block and a new float32 array of shape
-            (n_bands, rows_in_block, n_cols).
+            First row of the block and a new array of shape (n_bands, rows_in_block, n_cols).
         """
         if block_rows is None:
-            bytes_per_row = 4 * self.n_bands * self.grid.n_cols
+            bytes_per_row = np.dtype(dtype).itemsize * self.n_bands * self.grid.n_cols
             block_rows = max(1, GRID_BLOCK_BYTES // bytes_per_row)
         elif block_rows < 1:
             raise ValueError(f"block_rows must be at least 1, got {block_rows}")
-        return self._iter_blocks(block_rows, fill, territory, nodata)
+        return self._iter_blocks(block_rows, fill, territory, nodata, dtype)
+
+    def fits_float32(self) -> bool:
+        """Whether every cell value fits in float32 (else float32 would write it as inf)."""
+        values = self.occupied_values
+        return not values.size or float(np.abs(values).max()) <= np.finfo(np.float32).max
 
     def _iter_blocks(
         self,
@@ -208,12 +217,13 @@ class GriddedFootprint:
         fill: float,
         territory: Callable[[int, int], np.ndarray] | None,
         nodata: float,
+        dtype,
     ) -> Iterator[tuple[int, np.ndarray]]:
         """Generator behind :meth:`blocks` (split off so that arguments are checked at once)."""
         n_rows, n_cols = self.grid.shape
         for row_start in range(0, n_rows, block_rows):
             row_stop = min(row_start + block_rows, n_rows)
-            block = np.full((self.n_bands, row_stop - row_start, n_cols), fill, dtype=np.float32)
+            block = np.full((self.n_bands, row_stop - row_start, n_cols), fill, dtype=dtype)
             if territory is not None:
                 in_territory = np.asarray(territory(row_start, row_stop), dtype=bool)
                 if in_territory.shape != block.shape[1:]:
