@@ -25,7 +25,9 @@ from ..qgis_io.tables import read_table
 from ..report import html as html_report
 from ..report.map_image import footprint_map_image
 from ..report.study import (
+    SIDE_TABLES,
     band_totals,
+    check_side_table,
     city_section,
     consumer_sections,
     png_uri,
@@ -183,8 +185,14 @@ class FootprintReport(FootprintAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.TOP_CONSUMERS, "Top foreign consumers"))
 
     def table(self, parameters, key, context):
+        """The side table ``key`` (None if not given), checked to be the output it names."""
         source = self.parameterAsSource(parameters, key, context)
-        return None if source is None else read_table(source)
+        if source is None:
+            return None
+        table = read_table(source)
+        if key in SIDE_TABLES:
+            check_side_table(table, key)
+        return table
 
     def process(self, parameters, context, feedback, outputs):
         layer = self.parameterAsRasterLayer(parameters, self.FOOTPRINT, context)

@@ -20,6 +20,11 @@ CITY = "city"
 RANK = "rank"
 """Columns of citytable's long table (city, band, footprint, share, rank)."""
 
+ACCOUNT = "account"
+ITEM = "item"
+AMOUNT = "amount"
+"""Columns of the balance (mapfootprint's BALANCE): where every tonne went."""
+
 AREA_SHARE = "area_share"
 FOOTPRINT_SHARE = "footprint_share"
 """Columns of the concentration curve (hotspots' CURVE)."""

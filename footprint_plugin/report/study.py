@@ -13,13 +13,18 @@ from qgis.core import QgsProcessingException
 from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
 
 from ..engine.columns import (
+    ACCOUNT,
+    AMOUNT,
+    AREA_SHARE,
     BAND,
     CATEGORY,
     CITY,
     CONSUMER_REGION,
     DOMESTIC,
     FOOTPRINT,
+    FOOTPRINT_SHARE,
     FOREIGN,
+    ITEM,
     RANK,
     SHARE,
 )
@@ -27,6 +32,36 @@ from ..qgis_io.footprint_raster import FootprintRaster
 from . import html as html_report
 
 TOP = 10
+
+SIDE_TABLES = {
+    "BALANCE": ("the BALANCE table of Map carbon footprint", (ACCOUNT, ITEM), (AMOUNT,)),
+    "CONSUMERS": (
+        "the CONSUMERS table of Map carbon footprint",
+        (CONSUMER_REGION,),
+        (DOMESTIC, FOOTPRINT),
+    ),
+    "CURVE": ("the CURVE table of Footprint hotspots", (), (AREA_SHARE, FOOTPRINT_SHARE)),
+    "CITIES": ("the OUTPUT_TABLE of Footprint by city", (CITY, BAND), (FOOTPRINT, SHARE, RANK)),
+    "NEAR": ("the UNION_TABLE of Footprint near infrastructure", (BAND,), (SHARE,)),
+}
+"""What each table given to the report must be: (what it is, text columns, number columns)."""
+
+
+def check_side_table(table: pd.DataFrame, key: str) -> None:
+    """Refuse a table that is not the output the report's parameter ``key`` expects."""
+    what, text, numbers = SIDE_TABLES[key]
+    missing = [column for column in (*text, *numbers) if column not in table]
+    if missing:
+        raise QgsProcessingException(
+            f"{key} is not {what}: it has no column {', '.join(map(repr, missing))} (its "
+            f"columns: {', '.join(map(str, table.columns)) or 'none'}). Give {what}."
+        )
+    not_numbers = [c for c in numbers if not pd.api.types.is_numeric_dtype(table[c])]
+    if not_numbers:
+        raise QgsProcessingException(
+            f"{key} is not {what}: the column {', '.join(map(repr, not_numbers))} does not "
+            f"hold numbers. Give {what}."
+        )
 
 
 def band_totals(raster: FootprintRaster, feedback) -> list[float]:

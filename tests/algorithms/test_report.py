@@ -87,3 +87,36 @@ def test_map_image_of_an_unstyled_raster_leaves_nothing_beside_it(qgis_app, tmp_
     image = footprint_map_image(str(path), 3, "title", width=400)
     assert image.width() == 400 and image.height() > 200
     assert sorted(p.name for p in tmp_path.iterdir()) == ["footprint.tif"]
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "message"),
+    [
+        ("BALANCE", "foo,bar\n1,2\n", r"BALANCE is not the BALANCE table .* no column 'account'"),
+        ("CONSUMERS", "consumer_region,domestic\nUSA,0\n", r"no column 'footprint'"),
+        (
+            "CURVE",
+            "area_share,footprint_share\nhalf,0.5\n",
+            r"CURVE is not the CURVE table .* 'area_share' does not hold numbers",
+        ),
+        ("CITIES", "name,total\nShanghai,3\n", r"CITIES is not the OUTPUT_TABLE of Footprint by"),
+        ("NEAR", "bands,other\nA,1\n", r"NEAR is not the UNION_TABLE"),
+    ],
+)
+def test_a_side_table_that_is_not_the_named_output_is_refused(
+    processing, provider, tmp_path, key, text, message
+):
+    mapped = run_demo(processing, tmp_path)
+    table = tmp_path / "table.csv"
+    table.write_text(text, encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match=message):
+        processing.run(
+            "footprint:report",
+            {
+                "FOOTPRINT": mapped["OUTPUT"],
+                key: str(table),
+                "AREA_SHARE": 1.0,
+                "OUTPUT_HTML": str(tmp_path / "report.html"),
+            },
+        )
+    assert not (tmp_path / "report.html").exists()

@@ -43,9 +43,9 @@ def balance_table(
             ("unattributed", reason.name.lower(), text, np.unique(rows.source[chosen]).size)
         )
         amounts.append(float(rows.emission[chosen].sum()))
-    table = pd.DataFrame(records, columns=["account", "item", "description", "sources"])
-    table["amount"] = amounts
-    table["share"] = table["amount"] / inventory_total if inventory_total else np.nan
+    table = pd.DataFrame(records, columns=[columns.ACCOUNT, columns.ITEM, "description", "sources"])
+    table[columns.AMOUNT] = amounts
+    table[columns.SHARE] = table[columns.AMOUNT] / inventory_total if inventory_total else np.nan
     return table
 
 
