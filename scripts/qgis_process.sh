@@ -16,4 +16,16 @@ export QGIS_CUSTOM_CONFIG_PATH=$scratch/profile
 export QGIS_PLUGINPATH=${FOOTPRINT_PLUGIN_PATH:-$here}
 "$bin" plugins enable footprint_plugin >/dev/null 2>&1 \
   || { echo "qgis_process could not enable footprint_plugin from $QGIS_PLUGINPATH" >&2; exit 2; }
+# Rasters that QGIS opens as layers (qgis_process checks every parameter before the plugin
+# runs; a model does for its variables) get no default contrast stretch, so no statistics and
+# histograms, which GDAL would keep in a .aux.xml beside the user's raster. Throwaway profile.
+cat >>"$QGIS_CUSTOM_CONFIG_PATH/profiles/default/QGIS/QGIS3.ini" <<'INI'
+[Raster]
+defaultContrastEnhancementAlgorithm\singleBand=NoEnhancement
+defaultContrastEnhancementAlgorithm\multiBandSingleByte=NoEnhancement
+defaultContrastEnhancementAlgorithm\multiBandMultiByte=NoEnhancement
+defaultContrastEnhancementLimits\singleBand=None
+defaultContrastEnhancementLimits\multiBandSingleByte=None
+defaultContrastEnhancementLimits\multiBandMultiByte=None
+INI
 "$bin" "$@"

@@ -14,6 +14,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..qgis_io.outputs import FOLDER_DATASET, Outputs
+from ..qgis_io.side_files import load_raster_inputs
 from ..resources import ICON_PATH
 
 
@@ -59,6 +60,17 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
 
     def tr(self, text):
         return QCoreApplication.translate("FootprintAlgorithm", text)
+
+    def checkParameterValues(self, parameters, context):
+        """QGIS's checks, on raster inputs opened first without a GDAL .aux.xml beside them."""
+        load_raster_inputs(self, parameters, context)
+        return super().checkParameterValues(parameters, context)
+
+    def prepareAlgorithm(self, parameters, context, feedback):
+        """Raster inputs opened without a GDAL .aux.xml (for runs whose parameters were not
+        checked first); parameterAsRasterLayer then finds them loaded."""
+        load_raster_inputs(self, parameters, context)
+        return super().prepareAlgorithm(parameters, context, feedback)
 
     def processAlgorithm(self, parameters, context, feedback):
         """Check every output first, run, then move the outputs into place together (see

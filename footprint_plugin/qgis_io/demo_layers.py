@@ -5,6 +5,7 @@ import json
 from qgis.core import QgsMapLayer, QgsRasterLayer, QgsVectorLayer
 
 from ..resources import DEMO_DIR
+from .side_files import no_side_files
 
 #: Layer-panel order, top first: points over lines over polygons over the raster.
 ROLE_ORDER = ("ports", "inventory", "places", "cities", "boundaries", "raster", "countries")
@@ -17,7 +18,8 @@ def demo_layers() -> list[QgsMapLayer]:
     for entry in sorted(manifest["layers"], key=lambda entry: ROLE_ORDER.index(entry["role"])):
         path = DEMO_DIR / entry["file"]
         if entry["type"] == "raster":
-            layer = QgsRasterLayer(str(path), entry["display_name"], "gdal")
+            with no_side_files():  # its statistics would be kept beside it, in the plugin
+                layer = QgsRasterLayer(str(path), entry["display_name"], "gdal")
         else:
             layer = QgsVectorLayer(
                 f"{path}|layername={entry['layer']}", entry["display_name"], "ogr"

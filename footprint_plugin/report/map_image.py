@@ -20,6 +20,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
 
+from ..qgis_io.side_files import no_side_files
 from ..qgis_io.styles import skewed_renderer
 
 TITLE_HEIGHT = 70
@@ -33,11 +34,8 @@ def footprint_layer(path: str, band: int) -> QgsRasterLayer:
     GDAL's .aux.xml side files are off while the layer opens, so that the statistics of its
     default style are not written next to the user's raster.
     """
-    gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", "NO")
-    try:
+    with no_side_files():
         layer = QgsRasterLayer(str(path), "footprint", "gdal")
-    finally:
-        gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", None)
     if not layer.isValid():
         raise ValueError(f"{path} is not a raster QGIS can open")
     renderer = layer.renderer()
