@@ -183,3 +183,34 @@ def test_an_emission_beyond_float32_is_mapped_in_float64(processing, provider, t
     assert np.nansum(bands[2]) == pytest.approx(0.25e300 + 20.0, rel=1e-12)
     assert balance(results).loc[("attributed", "total"), "amount"] == pytest.approx(1e300)
     assert "float64" in feedback.log
+
+
+def test_outputs_written_aside_load_from_their_destinations(processing, provider, tmp_path):
+    from qgis.core import (
+        QgsProcessingContext,
+        QgsProcessingOutputLayerDefinition,
+        QgsProject,
+        QgsVectorLayer,
+    )
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    asked = {}
+    for key, name in (("BALANCE", "balance.gpkg"), ("OUTPUT_SOURCES", "sources.shp")):
+        asked[key] = QgsProcessingOutputLayerDefinition(str(tmp_path / name), context.project())
+        asked[key].destinationName = key.title()
+    results = processing.run(
+        "footprint:mapfootprint",
+        map_parameters(tmp_path, sources_layer("Point", POINTS), **asked),
+        context=context,
+        feedback=RecordingFeedback(),
+    )
+    to_load = context.layersToLoadOnCompletion()
+    for key, count in (("BALANCE", None), ("OUTPUT_SOURCES", len(POINTS))):
+        assert results[key] in to_load, key
+        assert to_load[results[key]].name == key.title()
+        layer = QgsVectorLayer(results[key], key, "ogr")
+        assert layer.isValid(), key
+        assert count is None or layer.featureCount() == count
+    assert {path.suffix for path in tmp_path.glob("sources.*")} >= {".shp", ".dbf", ".shx"}
+    assert leftovers(tmp_path) == []
