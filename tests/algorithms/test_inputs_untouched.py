@@ -12,9 +12,9 @@ import pytest
 from osgeo import gdal
 
 from tests.conftest import ROOT, TEST_DATA
+from tests.demo_study import DEMO, demo_layer, demo_map_parameters
 from tests.input_folders import left_untouched
 
-DEMO = ROOT / "footprint_plugin" / "data" / "demo"
 TEST_MRIO = TEST_DATA / "test_mrio"
 STRESSOR = "emissions/emission_type1"
 DEMO_FILES = ("china_demo.gpkg", "concordance.csv", "mrio", "other_manufacturing_area.tif")
@@ -42,28 +42,25 @@ def copy_into(folder, source, names):
     return folder
 
 
-def layer(gpkg, name):
-    return f"{gpkg}|layername={name}"
+def study_parameters(demo, out):
+    """The demo study from the folder ``demo`` into ``out``, with every table."""
+    return demo_map_parameters(
+        demo,
+        DOMESTIC_REGIONS="CN-*",
+        BREAKDOWN=1,
+        CELL_SIZE=10000.0,
+        OUTPUT=str(out / "footprint.tif"),
+        OUTPUT_SOURCES=str(out / "sources.gpkg"),
+        BALANCE=str(out / "balance.csv"),
+        CONSUMERS=str(out / "consumers.csv"),
+    )
 
 
-def demo_map_parameters(demo, out):
-    gpkg = demo / "china_demo.gpkg"
-    return {
-        "INPUT": layer(gpkg, "facilities"),
-        "EMISSION_FIELD": "co2_t",
-        "SECTOR_FIELD": "sector_code",
-        "REGIONS": layer(gpkg, "provinces"),
-        "REGION_CODE_FIELD": "code",
-        "MRIO": str(demo / "mrio"),
-        "CONCORDANCE": str(demo / "concordance.csv"),
-        "DOMESTIC_REGIONS": "CN-*",
-        "BREAKDOWN": 1,
-        "CELL_SIZE": 10000.0,
-        "OUTPUT": str(out / "footprint.tif"),
-        "OUTPUT_SOURCES": str(out / "sources.gpkg"),
-        "BALANCE": str(out / "balance.csv"),
-        "CONSUMERS": str(out / "consumers.csv"),
-    }
+def map_step_folders(study, folders):
+    """Folders for a step after the map: the demo layers, the footprint map, and the outputs'."""
+    demo_folder, inputs_folder, out = folders
+    demo = copy_into(demo_folder, DEMO, ["china_demo.gpkg"])
+    return demo, copy_into(inputs_folder, study, ["footprint.tif", "footprint.qml"]), out
 
 
 @pytest.fixture
@@ -71,8 +68,7 @@ def study(processing, provider, tmp_path_factory):
     """The demo study's outputs (footprint map, tables), made once: the later steps' inputs."""
     if not _study:
         out = tmp_path_factory.mktemp("study")
-        gpkg = DEMO / "china_demo.gpkg"
-        processing.run("footprint:mapfootprint", demo_map_parameters(DEMO, out))
+        processing.run("footprint:mapfootprint", study_parameters(DEMO, out))
         footprint = str(out / "footprint.tif")
         processing.run(
             "footprint:hotspots",
@@ -82,7 +78,7 @@ def study(processing, provider, tmp_path_factory):
             "footprint:citytable",
             {
                 "INPUT": footprint,
-                "CITIES": layer(gpkg, "cities"),
+                "CITIES": demo_layer("cities"),
                 "NAME_FIELD": "name",
                 "OUTPUT": "TEMPORARY_OUTPUT",
                 "OUTPUT_TABLE": str(out / "city_table.csv"),
@@ -92,7 +88,7 @@ def study(processing, provider, tmp_path_factory):
             "footprint:nearfeatures",
             {
                 "INPUT": footprint,
-                "FEATURES": layer(gpkg, "ports"),
+                "FEATURES": demo_layer("ports"),
                 "DISTANCE": 50000.0,
                 "OUTPUT": "TEMPORARY_OUTPUT",
                 "UNION_TABLE": str(out / "near_ports.csv"),
@@ -130,7 +126,7 @@ def test_mapfootprint(processing, provider, folders):
     demo_folder, _, out = folders
     demo = copy_into(demo_folder, DEMO, DEMO_FILES)
     with left_untouched(demo):
-        processing.run("footprint:mapfootprint", demo_map_parameters(demo, out))
+        processing.run("footprint:mapfootprint", study_parameters(demo, out))
 
 
 def test_mapgriddedfootprint(processing, provider, folders):
@@ -142,7 +138,7 @@ def test_mapgriddedfootprint(processing, provider, folders):
             {
                 "INPUT": [str(demo / "other_manufacturing_area.tif")],
                 "SECTORS": "1A2",
-                "REGIONS": layer(demo / "china_demo.gpkg", "provinces"),
+                "REGIONS": demo_layer("provinces", demo),
                 "REGION_CODE_FIELD": "code",
                 "MRIO": str(demo / "mrio"),
                 "CONCORDANCE": str(demo / "concordance.csv"),
@@ -153,15 +149,13 @@ def test_mapgriddedfootprint(processing, provider, folders):
 
 
 def test_hotspots(processing, study, folders):
-    demo_folder, inputs_folder, out = folders
-    demo = copy_into(demo_folder, DEMO, ["china_demo.gpkg"])
-    inputs = copy_into(inputs_folder, study, ["footprint.tif", "footprint.qml"])
+    demo, inputs, out = map_step_folders(study, folders)
     with left_untouched(demo, inputs):
         processing.run(
             "footprint:hotspots",
             {
                 "INPUT": str(inputs / "footprint.tif"),
-                "MASK": layer(demo / "china_demo.gpkg", "provinces"),
+                "MASK": demo_layer("provinces", demo),
                 "OUTPUT": str(out / "hotspots.tif"),
                 "CURVE": str(out / "curve.csv"),
                 "OUTPUT_HTML": str(out / "hotspots.html"),
@@ -170,9 +164,7 @@ def test_hotspots(processing, study, folders):
 
 
 def test_citytable_and_a_side_file_the_input_had(processing, study, folders):
-    demo_folder, inputs_folder, out = folders
-    demo = copy_into(demo_folder, DEMO, ["china_demo.gpkg"])
-    inputs = copy_into(inputs_folder, study, ["footprint.tif", "footprint.qml"])
+    demo, inputs, out = map_step_folders(study, folders)
     dataset = gdal.Open(str(inputs / "footprint.tif"))
     dataset.GetRasterBand(1).ComputeStatistics(False)
     dataset = None  # GDAL writes the statistics of band 1 (not the histograms) to .aux.xml
@@ -182,7 +174,7 @@ def test_citytable_and_a_side_file_the_input_had(processing, study, folders):
             "footprint:citytable",
             {
                 "INPUT": str(inputs / "footprint.tif"),
-                "CITIES": layer(demo / "china_demo.gpkg", "cities"),
+                "CITIES": demo_layer("cities", demo),
                 "NAME_FIELD": "name",
                 "OUTPUT": str(out / "cities.gpkg"),
                 "OUTPUT_TABLE": str(out / "city_table.csv"),
@@ -191,15 +183,13 @@ def test_citytable_and_a_side_file_the_input_had(processing, study, folders):
 
 
 def test_nearfeatures(processing, study, folders):
-    demo_folder, inputs_folder, out = folders
-    demo = copy_into(demo_folder, DEMO, ["china_demo.gpkg"])
-    inputs = copy_into(inputs_folder, study, ["footprint.tif", "footprint.qml"])
+    demo, inputs, out = map_step_folders(study, folders)
     with left_untouched(demo, inputs):
         processing.run(
             "footprint:nearfeatures",
             {
                 "INPUT": str(inputs / "footprint.tif"),
-                "FEATURES": layer(demo / "china_demo.gpkg", "ports"),
+                "FEATURES": demo_layer("ports", demo),
                 "DISTANCE": 50000.0,
                 "OUTPUT": str(out / "ports.gpkg"),
                 "UNION_TABLE": str(out / "near_ports.csv"),
@@ -211,7 +201,6 @@ def test_report(processing, study, folders):
     demo_folder, inputs_folder, out = folders
     demo = copy_into(demo_folder, DEMO, ["china_demo.gpkg"])
     inputs = copy_into(inputs_folder, study, STUDY_FILES)
-    gpkg = demo / "china_demo.gpkg"
     with left_untouched(demo, inputs):
         processing.run(
             "footprint:report",
@@ -227,8 +216,8 @@ def test_report(processing, study, folders):
                 "LEVEL": 75.0,
                 "CITIES": str(inputs / "city_table.csv"),
                 "NEAR": str(inputs / "near_ports.csv"),
-                "BOUNDARIES": layer(gpkg, "provinces"),
-                "POINTS": layer(gpkg, "ports"),
+                "BOUNDARIES": demo_layer("provinces", demo),
+                "POINTS": demo_layer("ports", demo),
                 "OUTPUT_HTML": str(out / "report.html"),
                 "OUTPUT_MAP": str(out / "map.png"),
             },
@@ -237,19 +226,18 @@ def test_report(processing, study, folders):
 
 def model_arguments(demo, out):
     """The shipped model's parameters, as NAME=value; its footprint map is read by later steps."""
-    gpkg = demo / "china_demo.gpkg"
     return [
-        f"sources={layer(gpkg, 'facilities')}",
+        f"sources={demo_layer('facilities', demo)}",
         "emission_field=co2_t",
         "sector_field=sector_code",
-        f"regions={layer(gpkg, 'provinces')}",
+        f"regions={demo_layer('provinces', demo)}",
         "region_code_field=code",
         f"mrio={demo / 'mrio'}",
         f"concordance={demo / 'concordance.csv'}",
         "domestic_regions=CN-*",
-        f"cities={layer(gpkg, 'cities')}",
+        f"cities={demo_layer('cities', demo)}",
         "city_name_field=name",
-        f"infrastructure={layer(gpkg, 'ports')}",
+        f"infrastructure={demo_layer('ports', demo)}",
         "distance=50000",
         f"map:Footprint map={out / 'footprint.tif'}",
         f"map:Balance={out / 'balance.csv'}",

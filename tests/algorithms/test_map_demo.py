@@ -18,26 +18,16 @@ from qgis.core import QgsVectorLayer
 from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
 from footprint_plugin.engine.mrio.readers import read_mrio
 from tests.algorithms.map_cases import balance, read_bands, table
-from tests.conftest import ROOT
+from tests.demo_study import DEMO, GPKG, demo_map_parameters
 
-DEMO = ROOT / "footprint_plugin" / "data" / "demo"
-GPKG = DEMO / "china_demo.gpkg"
 FOREIGN_REGIONS = ("USA", "JPN", "KOR", "DEU", "GBR", "ROW")  # HKG, MAC, TWN are in REGIONS
 
 
 def run_demo(processing, tmp_path, **parameters):
-    defaults = {
-        "INPUT": f"{GPKG}|layername=facilities",
-        "EMISSION_FIELD": "co2_t",
-        "SECTOR_FIELD": "sector_code",
-        "REGIONS": f"{GPKG}|layername=provinces",
-        "REGION_CODE_FIELD": "code",
-        "MRIO": str(DEMO / "mrio"),
-        "CONCORDANCE": str(DEMO / "concordance.csv"),
-        "OUTPUT": str(tmp_path / "footprint.tif"),
-        "BALANCE": "TEMPORARY_OUTPUT",
-    }
-    return processing.run("footprint:mapfootprint", {**defaults, **parameters})
+    defaults = {"OUTPUT": str(tmp_path / "footprint.tif"), "BALANCE": "TEMPORARY_OUTPUT"}
+    return processing.run(
+        "footprint:mapfootprint", demo_map_parameters(**{**defaults, **parameters})
+    )
 
 
 def demo_rows(layer_name, *fields):

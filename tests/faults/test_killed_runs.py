@@ -12,10 +12,8 @@ from osgeo import gdal, ogr
 
 from footprint_plugin.algorithms.map_base import FootprintMapAlgorithm
 from footprint_plugin.qgis_io.outputs import PARTIAL_PREFIX
-from tests.conftest import ROOT
+from tests.demo_study import demo_map_parameters
 
-DEMO = ROOT / "footprint_plugin" / "data" / "demo"
-GPKG = DEMO / "china_demo.gpkg"
 RUNNER = Path(__file__).with_name("killed_run.py")
 OUTPUTS = {
     "OUTPUT": "footprint.tif",
@@ -34,17 +32,8 @@ def step_start(step: str) -> float:
 
 def parameters(folder: Path) -> dict:
     """The demo study at 4 km, so that the raster is written in several blocks of rows."""
-    return {
-        "INPUT": f"{GPKG}|layername=facilities",
-        "EMISSION_FIELD": "co2_t",
-        "SECTOR_FIELD": "sector_code",
-        "REGIONS": f"{GPKG}|layername=provinces",
-        "REGION_CODE_FIELD": "code",
-        "MRIO": str(DEMO / "mrio"),
-        "CONCORDANCE": str(DEMO / "concordance.csv"),
-        "CELL_SIZE": 4000.0,
-        **{key: str(folder / name) for key, name in OUTPUTS.items()},
-    }
+    outputs = {key: str(folder / name) for key, name in OUTPUTS.items()}
+    return demo_map_parameters(CELL_SIZE=4000.0, **outputs)
 
 
 def run_until(folder: Path, kill_at: float, pattern: str = "") -> int:
