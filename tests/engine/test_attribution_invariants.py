@@ -16,6 +16,8 @@ from footprint_plugin.engine.reasons import PRODUCER_ZERO_OUTPUT
 from tests.synthetic import random_mrio
 
 EXAMPLES = settings(max_examples=30, deadline=None)
+COEFFICIENT = st.floats(-3.0, 3.0, allow_subnormal=False)
+"""A scale factor: subnormal ones (5e-324) make every product round to a few bits."""
 
 
 @st.composite
@@ -59,7 +61,7 @@ def test_driven_output_rows_sum_to_total_output(mrio):
 
 
 @EXAMPLES
-@given(mrios(), st.integers(0, 1000), st.floats(-3.0, 3.0), st.floats(-3.0, 3.0))
+@given(mrios(), st.integers(0, 1000), COEFFICIENT, COEFFICIENT)
 def test_attribution_is_linear_in_emissions(mrio, seed, a, b):
     shares = driven_shares(mrio)
     first, second = emissions_for(mrio, seed), emissions_for(mrio, seed + 1)
@@ -77,7 +79,7 @@ def test_attribution_is_linear_in_emissions(mrio, seed, a, b):
 
 
 @EXAMPLES
-@given(mrios(), st.integers(0, 1000), st.floats(0.0, 3.0))
+@given(mrios(), st.integers(0, 1000), st.floats(0.0, 3.0, allow_subnormal=False))
 def test_footprints_are_linear_in_final_demand_for_fixed_coefficients(mrio, seed, scale):
     """With A and emission intensities fixed, D = diag(f)·L·Y is linear in Y."""
     zero = mrio.zero_output
