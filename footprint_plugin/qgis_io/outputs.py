@@ -18,6 +18,7 @@ from pathlib import Path
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
+    QgsDataSourceUri,
     QgsMapLayer,
     QgsProcessingException,
     QgsProcessingOutputLayerDefinition,
@@ -32,8 +33,8 @@ FOLDER_DATASET = "footprint_folder_dataset"
 PARTIAL_PREFIX = ".footprint-partial-"
 SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
 RASTER_SUFFIXES = (".tif", ".tiff")
-NOT_A_FILE = re.compile(r"^[A-Za-z][A-Za-z0-9_]+:|\|")
-"""Destinations that are not plain files: memory:, ogr:..., postgres:..., or file|options."""
+NOT_A_FILE = re.compile(r"^(?P<provider>[A-Za-z][A-Za-z0-9_]+):(?P<uri>.*)$|\|")
+"""Destinations that are not plain files: memory:, ogr:dbname=..., postgres:..., file|options."""
 
 
 def _real(path) -> str:
@@ -56,19 +57,20 @@ def _layer_path(value, context) -> str | None:
 
 
 def _files_of_input(path: Path, folder_dataset: bool) -> list:
-    """The existing files an input path stands for, that no output may replace."""
+    """The existing files (and folders) an input path stands for, that no output may touch:
+    a folder dataset (an MRIO) is protected as a folder, so that nothing is added to it."""
     if folder_dataset and path.is_file() and not zipfile.is_zipfile(path):
         path = path.parent
     if path.is_dir():
-        return [part for part in path.rglob("*") if part.is_file()]
-    files = [path, path.with_suffix(".qml")]
+        return [path]
+    files = [path, path.with_suffix(".qml"), Path(f"{path}.aux.xml")]
     if path.suffix.lower() == ".shp":
         files += [path.with_suffix(suffix) for suffix in SHAPEFILE_PARTS]
     return [part for part in files if part.exists()]
 
 
 def input_files(algorithm, parameters, context) -> dict:
-    """Real path -> parameter name of every file the run's inputs consist of."""
+    """Real path -> parameter name of every file (or dataset folder) the run's inputs are."""
     protected = {}
     for definition in algorithm.parameterDefinitions():
         key = definition.name()
@@ -109,7 +111,7 @@ class Outputs:
                 continue
             destination = self._resolve(definition)
             if NOT_A_FILE.search(destination):
-                self._check_database(key, destination, protected)
+                _check_container(key, destination, protected)
                 self.direct[key] = destination
                 continue
             final = Path(destination).absolute()
@@ -136,6 +138,11 @@ class Outputs:
         if final.is_dir():
             raise QgsProcessingException(f"{key} {final} is a folder: give a file name.")
         folder = final.parent
+        if any(part.startswith(PARTIAL_PREFIX) for part in final.parts):
+            raise QgsProcessingException(
+                f"{key} {final} is inside the folder where another run writes its outputs "
+                "before they are complete. Choose a file outside it."
+            )
         if not folder.is_dir():
             raise QgsProcessingException(
                 f"The folder of {key} ({folder}) does not exist: create it, or choose another "
@@ -147,6 +154,13 @@ class Outputs:
             parts += [final.with_suffix(suffix) for suffix in SHAPEFILE_PARTS]
         for part in parts:
             real = _real(part)
+            inside = _protected_container(real, protected)
+            if inside is not None:
+                raise QgsProcessingException(
+                    f"{key} would write into the folder {inside} of the input "
+                    f"{protected[inside]}, whose files are read as one dataset. Choose another "
+                    "folder for the output."
+                )
             if real in protected:
                 raise QgsProcessingException(
                     f"{key} would replace {part}, a file of the input {protected[real]}: the "
@@ -158,16 +172,6 @@ class Outputs:
                     "file names."
                 )
             taken[real] = key
-
-    @staticmethod
-    def _check_database(key: str, destination: str, protected: dict) -> None:
-        """A layer written into a file (ogr:dbname=...) must not go into an input's file."""
-        match = re.search(r"dbname='([^']*)'", destination)
-        if match and _real(match.group(1)) in protected:
-            raise QgsProcessingException(
-                f"{key} would write into {match.group(1)}, a file of the input "
-                f"{protected[_real(match.group(1))]}. Choose another file for the output."
-            )
 
     # -- where to write ---------------------------------------------------------------------
 
@@ -245,6 +249,31 @@ class Outputs:
         else:
             self.discard()
         return False
+
+
+def _protected_container(real: str, protected: dict) -> str | None:
+    """The protected folder (a folder dataset) that holds the path ``real``, if any."""
+    return next(
+        (path for path in protected if os.path.isdir(path) and real.startswith(path + os.sep)),
+        None,
+    )
+
+
+def _check_container(key: str, destination: str, protected: dict) -> None:
+    """A layer written into a file (``ogr:dbname=...``, ``file|layername=...``) must not go
+    into an input's file or folder."""
+    match = NOT_A_FILE.match(destination)
+    if match:
+        container = QgsDataSourceUri(match.group("uri")).database()
+    else:
+        container = destination.split("|")[0]
+    real = _real(container) if container else ""
+    owner = real if real in protected else _protected_container(real, protected)
+    if owner is not None:
+        raise QgsProcessingException(
+            f"{key} would write into {container}, a file of the input {protected[owner]}: "
+            "the input would be changed. Choose another file for the output."
+        )
 
 
 def _check_writable(key: str, folder: Path) -> None:

@@ -215,3 +215,63 @@ def test_outputs_written_aside_load_from_their_destinations(processing, provider
         assert count is None or layer.featureCount() == count
     assert {path.suffix for path in tmp_path.glob("sources.*")} >= {".shp", ".dbf", ".shx"}
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "ogr:dbname='{gpkg}' table=\"facilities\" (geom)",
+        'ogr:dbname="{gpkg}" table="facilities" (geom)',
+        "ogr:dbname={gpkg} table=facilities (geom)",
+        "ogr:dbname={gpkg} table=another (geom)",
+    ],
+)
+def test_a_layer_written_into_the_inventory_geopackage_is_refused(
+    processing, provider, tmp_path, uri
+):
+    inventory = inventory_geopackage(tmp_path / "inventory.gpkg")
+    before = digest(inventory)
+    with pytest.raises(QgsProcessingException, match=r"would write into .*inventory\.gpkg"):
+        run(
+            processing,
+            tmp_path,
+            INPUT=f"{inventory}|layername=facilities",
+            OUTPUT_SOURCES=uri.format(gpkg=inventory),
+        )
+    assert digest(inventory) == before
+
+
+def test_a_new_file_in_the_mrio_folder_is_refused(processing, provider, tmp_path):
+    parameters = map_parameters(tmp_path, sources_layer("Point", POINTS))
+    target = tmp_path / "mrio" / "final_demand_stressors.csv"  # a name the reader would read
+    with pytest.raises(QgsProcessingException, match=r"folder .*mrio of the input MRIO"):
+        processing.run("footprint:mapfootprint", {**parameters, "BALANCE": str(target)})
+    assert not target.exists()
+
+
+def test_an_input_rasters_aux_xml_is_not_replaced(processing, provider, tmp_path):
+    footprint = run(processing, tmp_path)["OUTPUT"]
+    side = tmp_path / "footprint.tif.aux.xml"
+    side.write_text("<PAMDataset/>")
+    with pytest.raises(QgsProcessingException, match=r"would replace .*aux\.xml.* INPUT"):
+        processing.run(
+            "footprint:hotspots", {"INPUT": footprint, "OUTPUT": "memory:", "CURVE": str(side)}
+        )
+    assert side.read_text() == "<PAMDataset/>"
+
+
+def test_an_output_inside_another_runs_partial_folder_is_refused(processing, provider, tmp_path):
+    partial = tmp_path / f"{PARTIAL_PREFIX}x1y2"
+    partial.mkdir()
+    with pytest.raises(QgsProcessingException, match="inside the folder where another run"):
+        run(processing, tmp_path, BALANCE=str(partial / "balance.csv"))
+    assert list(partial.iterdir()) == []
+
+
+def test_emissions_whose_total_overflows_are_refused(processing, provider, tmp_path):
+    huge = [("POINT(5000 5000)", 1.7e308, "ELEC", ""), ("POINT(25000 5000)", 1.7e308, "ELEC", "")]
+    with pytest.raises(QgsProcessingException, match="more than a 64-bit float holds"):
+        processing.run(
+            "footprint:mapfootprint", map_parameters(tmp_path, sources_layer("Point", huge))
+        )
+    assert not (tmp_path / "footprint.tif").exists()
