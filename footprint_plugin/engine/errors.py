@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 
 class FootprintError(ValueError):
     """Input the engine cannot use as given; the message says how to fix it."""
@@ -39,6 +41,24 @@ class SingularSystemError(MrioError):
 
 class UnknownNameError(MrioError):
     """A name (extension, stressor, region pattern) is not in the MRIO."""
+
+
+class EmissionOverflowError(FootprintError):
+    """Emissions whose total exceeds what float64 holds (values near 1.8e308)."""
+
+
+def check_total_finite(values, what: str) -> None:
+    """Refuse finite values whose total overflows float64: no total, band or share of them
+    could be right. Non-finite values are left to the caller (they are unattributed)."""
+    finite = np.abs(np.asarray(values, dtype=np.float64))
+    finite = finite[np.isfinite(finite)]
+    with np.errstate(over="ignore"):
+        total = finite.sum()
+    if not np.isfinite(total):
+        raise EmissionOverflowError(
+            f"The {what} add up to more than a 64-bit float holds (the largest is "
+            f"{finite.max():.3g}): check the values and their unit."
+        )
 
 
 class MrioWarning(UserWarning):

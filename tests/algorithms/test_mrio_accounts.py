@@ -161,3 +161,10 @@ def test_non_finite_emissions_are_left_out_of_every_total(processing, provider, 
     assert sum(row["emissions"] for row in rows if row["consumer_region"] != "UNATTRIBUTED") == (
         pytest.approx(100)
     )
+
+
+def test_emissions_whose_total_overflows_are_refused(processing, provider, tmp_path):
+    emissions = tmp_path / "emissions.csv"
+    emissions.write_text("region,sector,emissions\nreg1,food,1.7e308\nreg2,mining,1.7e308\n")
+    with pytest.raises(QgsProcessingException, match="more than a 64-bit float holds"):
+        run(processing, EMISSIONS=str(emissions))

@@ -90,6 +90,21 @@ def test_a_damaged_zip_member_names_the_zip_and_the_member(tmp_path, compression
     )
 
 
+def test_a_damaged_member_that_fails_to_parse_is_damaged_not_malformed(tmp_path):
+    archive = zipped(pymrio_folder(tmp_path), zipfile.ZIP_STORED)
+    with zipfile.ZipFile(archive) as zipped_mrio:
+        member = zipped_mrio.getinfo("mrio/Z.txt")
+        start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+    data = bytearray(archive.read_bytes())
+    joined = data.index(b"\n", start + member.compress_size // 2)
+    data[joined] = ord("\t")  # two rows become one too long: the parse fails before the CRC
+    archive.write_bytes(bytes(data))
+    refused(
+        lambda: read_mrio(archive),
+        re.escape(f"mrio/Z.txt in {archive} is damaged (") + ".*Bad CRC-32",
+    )
+
+
 @pytest.mark.parametrize("layout", ["folder", "zip"])
 @pytest.mark.parametrize("member", ["file_parameters.json", "emissions/file_parameters.json"])
 def test_invalid_json_is_named_alike_in_a_folder_and_a_zip(tmp_path, layout, member):

@@ -177,3 +177,11 @@ def test_region_codes_matching_no_mrio_region():
         UnknownNameError, match=r"\('X', 'Y'\) is a region of the MRIO \('A', 'B'\)"
     ):
         check_region_codes(["Y", "X", None], ["A", "B"], "REGIONS")
+
+
+def test_emissions_whose_total_overflows_are_refused():
+    from footprint_plugin.engine.errors import EmissionOverflowError
+
+    assert parse_emissions([1e308, 1.0]).valid.all()  # large, but their total is a number
+    with pytest.raises(EmissionOverflowError, match=r"more than a 64-bit float .* 1\.7e\+308"):
+        parse_emissions([1.7e308, 1.7e308, 3.0])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import UnknownNameError, preview
+from ..errors import UnknownNameError, check_total_finite, preview
 from ..reasons import Reason
 from .concordance import Concordance
 from .labels import is_value, label_codes
@@ -55,6 +55,7 @@ def parse_emissions(values: Sequence[object]) -> Emissions:
         numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=np.float64)
     finite = np.isfinite(numbers)
     negative = finite & (numbers < 0)
+    check_total_finite(numbers[finite & ~negative], "emission values")
     return Emissions(
         amount=np.where(finite, numbers, 0.0),
         valid=finite & ~negative,

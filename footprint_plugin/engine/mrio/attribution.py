@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..errors import NonFiniteError, ShapeError
+from ..errors import NonFiniteError, ShapeError, check_total_finite
 from ..reasons import PRODUCER_NEGATIVE, PRODUCER_NON_FINITE, PRODUCER_ZERO_OUTPUT
 from .leontief import LeontiefSolver, Method
 from .model import Mrio
@@ -147,6 +147,8 @@ def attribute_emissions(
         if direct is None
         else _vector(direct, m, "direct emissions", "final-demand column")
     )
+    check_total_finite(emissions, "emissions")
+    check_total_finite(direct, "direct emissions")
     if not np.isfinite(direct).all():
         raise NonFiniteError(
             "Direct emissions of final demand hold NaN or infinite values; they are added to "

@@ -370,6 +370,14 @@ class _Source:
             return (self.path / relative).exists()
         return relative.as_posix() in self.archive.namelist()
 
+    def check_intact(self, relative: PurePosixPath) -> None:
+        """Read a zip member through, so that a damaged one is reported as damaged: its CRC is
+        checked at its end, and a parse can fail on garbled data before that."""
+        if self.archive is not None:
+            with reading(self.describe(relative)), self.archive.open(relative.as_posix()) as data:
+                while data.read(1 << 24):
+                    pass
+
     def open_text(self, relative: PurePosixPath) -> AbstractContextManager[IO[str]]:
         if self.archive is None:
             return open_text(self.path / relative)
@@ -492,6 +500,7 @@ class _Source:
             except UnicodeDecodeError:
                 raise  # open_text names the file and says it is not UTF-8
             except (pd.errors.ParserError, ValueError) as error:
+                self.check_intact(relative)
                 raise MrioFileError(
                     f"{self.describe(relative)} cannot be read as a table "
                     f"({error}). Re-save it with pymrio's save_all."
