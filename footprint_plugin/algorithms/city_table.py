@@ -142,6 +142,10 @@ class CityTable(FootprintAlgorithm):
         """Land area of each city in km², on the ellipsoid of the cities' CRS."""
         measure = QgsDistanceArea()
         measure.setSourceCrs(cities.sourceCrs(), context.transformContext())
+        # An ellipsoid known only by its parameters ("PARAMETER:a:b", a CRS whose ellipsoid has
+        # no authority code) gets no lon/lat CRS in QGIS 3.22, and every area is NaN; WGS 84
+        # set first leaves its lon/lat CRS in place for it.
+        measure.setEllipsoid(WGS84_ELLIPSOID)
         measure.setEllipsoid(cities.sourceCrs().ellipsoidAcronym() or WGS84_ELLIPSOID)
         return [
             measure.convertAreaMeasurement(
