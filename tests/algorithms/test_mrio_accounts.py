@@ -1,18 +1,24 @@
-"""footprint:mrioaccounts run in-process through Processing, on pymrio's test MRIO."""
+"""footprint:mrioaccounts run in-process through Processing.
+
+Expected values never come from the engine: on pymrio's test MRIO they come from pymrio itself
+(run by ``tests/oracle/pymrio_oracle.py`` in its own venv) and from the MRIO's text files read
+with pandas; on a tiny hand-made MRIO they are computed by hand (see ``hand_mrio``).
+"""
 
 import hashlib
 
 import numpy as np
+import pandas as pd
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
-from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
-from footprint_plugin.engine.mrio.pymrio_format import read_pymrio
-from footprint_plugin.engine.mrio.stressors import select_stressor
+from tests.algorithms.map_cases import table, write_tiny_mrio
 from tests.conftest import TEST_DATA
+from tests.engine.test_against_pymrio import run_oracle
 
 TEST_MRIO = TEST_DATA / "test_mrio"
 STRESSOR = "emissions/emission_type1"
+DOMESTIC_PYMRIO = ("reg1", "reg2")
 
 
 def run(processing, **parameters):
@@ -29,61 +35,212 @@ def folder_digest(folder):
     return digest.hexdigest()
 
 
-@pytest.fixture
-def engine_attribution():
-    mrio = read_pymrio(TEST_MRIO)
-    account = select_stressor(mrio, STRESSOR)
-    return attribute_emissions(
-        driven_shares(mrio), account.from_producers, account.from_final_demand
+@pytest.fixture(scope="module")
+def pymrio_accounts(tmp_path_factory):
+    """pymrio's accounts of emission_type1 on its test MRIO, and F_Y read from its text file.
+
+    ``matrix``: producer x final-demand column (diag(S)·L·Y); ``cba``: footprint per consumer
+    region with F_Y, ``direct_by_region``: F_Y per consumer region, ``direct``: F_Y per
+    final-demand column (pandas on emissions/F_Y.txt).
+    """
+    out = tmp_path_factory.mktemp("oracle") / "test_mrio.npz"
+    run_oracle("compute", TEST_MRIO, out)
+    oracle = dict(np.load(out))
+    row = oracle["emissions__stressors"].tolist().index("emission_type1/air")
+    columns = pd.MultiIndex.from_tuples(
+        [tuple(label.split("/", 1)) for label in oracle["final_demand_labels"]],
+        names=["region", "category"],
     )
+    producers = pd.MultiIndex.from_tuples(
+        [tuple(label.split("/", 1)) for label in oracle["producers"]], names=["region", "sector"]
+    )
+    direct = pd.read_csv(
+        TEST_MRIO / "emissions" / "F_Y.txt", sep="\t", header=[0, 1], index_col=[0, 1]
+    ).loc[("emission_type1", "air")]
+    regions = oracle["emissions__regions"].tolist()
+    return {
+        "matrix": pd.DataFrame(
+            oracle["emissions__producer_by_consumer"][row], index=producers, columns=columns
+        ),
+        "cba": pd.Series(oracle["emissions__D_cba_reg"][row], index=regions),
+        "direct_by_region": pd.Series(oracle["emissions__F_Y_reg"][row], index=regions),
+        "direct": pd.Series(direct.to_numpy(dtype=float), index=columns),
+    }
 
 
-def test_accounts_add_up_to_the_emissions_and_match_the_engine(
-    processing, provider, engine_attribution, tmp_path
+def domestic_and_foreign(series, domestic):
+    """Sums of a per-region series over the domestic regions and over all others."""
+    is_domestic = series.index.isin(domestic)
+    return series[is_domestic].sum(), series[~is_domestic].sum()
+
+
+def test_accounts_add_up_to_the_emissions_and_match_pymrio(
+    processing, provider, pymrio_accounts, tmp_path
 ):
     before = folder_digest(TEST_MRIO)
     report = tmp_path / "report.html"
     result = run(
         processing,
         STRESSOR=STRESSOR,
-        DOMESTIC_REGIONS="reg1,reg2",
+        DOMESTIC_REGIONS=",".join(DOMESTIC_PYMRIO),
         INCLUDE_DIRECT=False,
         OUTPUT=str(tmp_path / "accounts.gpkg"),
         OUTPUT_HTML=str(report),
     )
     assert folder_digest(TEST_MRIO) == before
 
+    # Every row of the attributed emissions is pymrio's producer x final-demand cell, and
+    # every non-zero cell of pymrio's matrix is a row.
+    matrix = pymrio_accounts["matrix"]
     accounts = QgsVectorLayer(result["OUTPUT"], "accounts", "ogr")
     assert accounts.isValid()
-    assert accounts.featureCount() > 0
-    emissions = np.array([feature["emissions"] for feature in accounts.getFeatures()])
-    assert emissions.sum() == pytest.approx(engine_attribution.emissions.sum(), rel=1e-12)
-    assert result["TOTAL"] == pytest.approx(engine_attribution.emissions.sum(), rel=1e-12)
-    assert result["UNATTRIBUTED"] == 0
-    assert result["DOMESTIC"] + result["FOREIGN"] == pytest.approx(result["TOTAL"], rel=1e-12)
+    rows = table(accounts)
+    assert accounts.featureCount() == len(rows) == np.count_nonzero(matrix.to_numpy())
+    assert not rows.duplicated(
+        ["producing_region", "producing_sector", "consumer_region", "category"]
+    ).any()
+    expected = matrix.stack(["region", "category"]).rename("expected")
+    expected.index.names = ["producing_region", "producing_sector", "consumer_region", "category"]
+    joined = rows.join(expected, on=list(expected.index.names), how="left")
+    assert joined["expected"].notna().all()
+    scale = np.abs(matrix.to_numpy()).max()
+    assert np.abs(joined["emissions"] - joined["expected"]).max() <= 1e-9 * scale
 
-    summary = result["SUMMARY"]
-    footprints = {f["consumer_region"]: f["footprint"] for f in summary.getFeatures()}
-    by_region = engine_attribution.attributed.sum(axis=0)
-    regions = engine_attribution.final_demand_labels.get_level_values("region")
-    for region in set(regions):
-        expected = by_region[np.asarray(regions == region)].sum()
-        assert footprints[region] == pytest.approx(expected, rel=1e-12)
-    types = {f["consumer_region"]: f["consumer_type"] for f in summary.getFeatures()}
-    assert types["reg1"] == "domestic" and types["reg3"] == "foreign"
+    attributed = pymrio_accounts["cba"] - pymrio_accounts["direct_by_region"]
+    assert result["TOTAL"] == pytest.approx(attributed.sum(), rel=1e-9)
+    assert result["UNATTRIBUTED"] == 0
+    domestic, foreign = domestic_and_foreign(attributed, DOMESTIC_PYMRIO)
+    assert result["DOMESTIC"] == pytest.approx(domestic, rel=1e-9)
+    assert result["FOREIGN"] == pytest.approx(foreign, rel=1e-9)
+
+    summary = table(result["SUMMARY"]).set_index("consumer_region")
+    assert sorted(summary.index) == sorted(attributed.index)
+    for region, footprint in attributed.items():
+        assert summary.loc[region, "footprint"] == pytest.approx(footprint, rel=1e-9)
+        assert summary.loc[region, "direct"] == pytest.approx(
+            pymrio_accounts["direct_by_region"][region], rel=1e-12
+        )
+    assert summary["consumer_type"].to_dict() == {
+        "reg1": "domestic",
+        "reg2": "domestic",
+        "reg3": "foreign",
+        "reg4": "foreign",
+        "reg5": "foreign",
+        "reg6": "foreign",
+    }
     page = report.read_text(encoding="utf-8")
     assert "MRIO footprint accounts" in page and "reg1" in page
 
 
-def test_breakdown_by_category_and_direct_emissions(processing, provider, engine_attribution):
-    result = run(processing, STRESSOR=STRESSOR, BREAKDOWN=1, INCLUDE_DIRECT=True)
-    rows = list(result["SUMMARY"].getFeatures())
-    categories = set(engine_attribution.final_demand_labels.get_level_values("category"))
-    assert {row["category"] for row in rows} == categories
-    total = engine_attribution.emissions.sum() + engine_attribution.direct.sum()
-    assert sum(row["footprint"] for row in rows) == pytest.approx(total, rel=1e-12)
-    assert sum(row["share"] for row in rows) == pytest.approx(1.0, rel=1e-12)
-    assert engine_attribution.direct.sum() > 0  # the test MRIO has F_Y, so this is exercised
+@pytest.mark.parametrize("include_direct", [True, False])
+def test_domestic_and_foreign_with_and_without_direct_emissions_match_pymrio(
+    processing, provider, pymrio_accounts, include_direct
+):
+    result = run(
+        processing,
+        STRESSOR=STRESSOR,
+        DOMESTIC_REGIONS="reg1,reg3,reg6",
+        INCLUDE_DIRECT=include_direct,
+        BREAKDOWN=2,
+    )
+    footprints = pymrio_accounts["cba"]  # with F_Y, as pymrio's D_cba_reg
+    if not include_direct:
+        footprints = footprints - pymrio_accounts["direct_by_region"]
+    domestic, foreign = domestic_and_foreign(footprints, ("reg1", "reg3", "reg6"))
+    assert result["DOMESTIC"] == pytest.approx(domestic, rel=1e-9)
+    assert result["FOREIGN"] == pytest.approx(foreign, rel=1e-9)
+    assert result["TOTAL"] == pytest.approx(footprints.sum(), rel=1e-9)
+    summary = table(result["SUMMARY"])
+    expected_type = np.where(
+        summary["consumer_region"].isin(["reg1", "reg3", "reg6"]), "domestic", "foreign"
+    )
+    assert len(summary) == 6 * 7  # regions x categories
+    assert summary["consumer_type"].tolist() == expected_type.tolist()
+
+
+def test_breakdown_by_category_and_direct_emissions(processing, provider, pymrio_accounts):
+    result = run(
+        processing, STRESSOR=STRESSOR, BREAKDOWN=1, INCLUDE_DIRECT=True, DOMESTIC_REGIONS="reg1"
+    )
+    rows = table(result["SUMMARY"]).set_index("category")
+    direct = pymrio_accounts["direct"].groupby(level="category").sum()
+    attributed = pymrio_accounts["matrix"].T.groupby(level="category").sum().sum(axis=1)
+    assert sorted(rows.index) == sorted(direct.index)
+    assert "consumer_type" not in rows  # a category mixes domestic and foreign consumers
+    for category in direct.index:
+        assert rows.loc[category, "direct"] == pytest.approx(direct[category], rel=1e-12)
+        assert rows.loc[category, "footprint"] == pytest.approx(
+            attributed[category] + direct[category], rel=1e-9
+        )
+    total = pymrio_accounts["cba"].sum()
+    assert rows["footprint"].sum() == pytest.approx(total, rel=1e-9)
+    assert rows["share"].to_numpy() == pytest.approx(rows["footprint"].to_numpy() / total)
+    assert direct.sum() > 0  # the test MRIO has F_Y, so this is exercised
+
+
+def hand_mrio(folder):
+    """The tiny MRIO of ``map_cases`` with producer emissions and direct emissions F_Y.
+
+    Driven shares by hand (``map_cases.SHARES``): A/ELEC 3/4 A, 1/4 F; B/ELEC 1/2 B, 1/2 F;
+    A/STEEL 1/2 A, 1/2 F; F/ELEC all F; F/STEEL sells 0.5 to A/STEEL (output 2, half driven
+    by A) and 5 to F's final demand, so 0.25 of its 5.5 is driven by A: 1/22 A, 21/22 F.
+    B/STEEL has no output, so its 2 t are unattributed.
+
+    Emissions 8, 4, 6, 3, 22 and 2 give, attributed: A 6 + 3 + 1 = 10, B 2,
+    F 2 + 2 + 3 + 3 + 21 = 31; direct: A 5, B 7, F 11.
+    """
+    write_tiny_mrio(folder)
+    (folder / "stressors.csv").write_text(
+        "extension,stressor,unit,region,sector,value\n"
+        "emissions,CO2,t,A,ELEC,8\nemissions,CO2,t,B,ELEC,4\nemissions,CO2,t,A,STEEL,6\n"
+        "emissions,CO2,t,F,ELEC,3\nemissions,CO2,t,F,STEEL,22\nemissions,CO2,t,B,STEEL,2\n"
+    )
+    (folder / "final_demand_stressors.csv").write_text(
+        "extension,stressor,unit,region,category,value\n"
+        "emissions,CO2,t,A,hh,5\nemissions,CO2,t,B,hh,7\nemissions,CO2,t,F,hh,11\n"
+    )
+    return folder
+
+
+HAND_ATTRIBUTED = {"A": 10.0, "B": 2.0, "F": 31.0}
+HAND_DIRECT = {"A": 5.0, "B": 7.0, "F": 11.0}
+
+
+@pytest.mark.parametrize(
+    ("domestic", "include_direct", "expected"),
+    [
+        # (DOMESTIC, FOREIGN, TOTAL); TOTAL holds the 2 t unattributed
+        ("A,B", True, (10 + 5 + 2 + 7, 31 + 11, 45 + 23)),
+        ("A,B", False, (10 + 2, 31, 45)),
+        ("A", True, (10 + 5, 2 + 7 + 31 + 11, 68)),
+        ("B", True, (2 + 7, 10 + 5 + 31 + 11, 68)),
+        ("F", False, (31, 10 + 2, 45)),
+    ],
+)
+def test_direct_emissions_go_to_the_side_of_their_final_demand(
+    processing, provider, tmp_path, domestic, include_direct, expected
+):
+    result = run(
+        processing,
+        MRIO=str(hand_mrio(tmp_path / "mrio")),
+        STRESSOR="emissions/CO2",
+        DOMESTIC_REGIONS=domestic,
+        INCLUDE_DIRECT=include_direct,
+    )
+    assert (result["DOMESTIC"], result["FOREIGN"], result["TOTAL"]) == pytest.approx(expected)
+    assert result["UNATTRIBUTED"] == pytest.approx(2.0)
+    summary = table(result["SUMMARY"]).set_index("consumer_region")
+    regions = domestic.split(",")
+    assert summary["consumer_type"].to_dict() == {
+        region: "domestic" if region in regions else "foreign" for region in "ABF"
+    }
+    assert summary["attributed"].to_dict() == pytest.approx(HAND_ATTRIBUTED)
+    assert summary["direct"].to_dict() == pytest.approx(HAND_DIRECT)
+    footprint = {
+        region: HAND_ATTRIBUTED[region] + (HAND_DIRECT[region] if include_direct else 0.0)
+        for region in "ABF"
+    }
+    assert summary["footprint"].to_dict() == pytest.approx(footprint)
 
 
 def test_emissions_csv_with_unattributable_rows_reports_them(processing, provider, tmp_path):

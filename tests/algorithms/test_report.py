@@ -1,10 +1,96 @@
-"""footprint:report gathers the chain's outputs; its numbers are the footprint map's."""
+"""footprint:report gathers the chain's outputs; its numbers are the footprint map's.
 
+The expected rankings are derived outside the report: the top consumers and categories with
+pandas from the CONSUMERS table, the sectors from every facility's foreign-driven part
+(``test_map_demo.facility_accounts``: OGR, the concordance and the driven shares), the top
+cities from zonal sums of the foreign band computed here with GDAL's rasterizer.
+"""
+
+import html
+import re
+
+import numpy as np
+import pandas as pd
 import pytest
-from osgeo import gdal
+from osgeo import gdal, ogr
 from qgis.core import QgsProcessingException
 
-from tests.algorithms.test_map_demo import run_demo
+from tests.algorithms.map_cases import read_bands
+from tests.algorithms.test_map_demo import demo_rows, facility_accounts, run_demo
+from tests.demo_study import GPKG
+
+BAR_COLOUR = "#bd0026"
+
+
+def sections(page):
+    """The report's sections: heading -> HTML body."""
+    found = re.findall(r"<h2>(.*?)</h2>(.*?)(?=<h2>|</body>)", page, flags=re.S)
+    return {html.unescape(heading): body for heading, body in found}
+
+
+def bar_chart(svg):
+    """(labels, bar lengths) of a matplotlib horizontal bar chart, top to bottom.
+
+    Labels are the y tick texts (matplotlib writes each text as a comment before its glyphs),
+    ordered by their height; bars are the filled rectangles, ordered the same way.
+    """
+    ticks = re.findall(
+        r'<g id="ytick_\d+">.*?<!-- (.*?) -->\s*<g transform="translate\(([-\d.e]+) ([-\d.e]+)\)',
+        svg,
+        flags=re.S,
+    )
+    labels = [html.unescape(text) for text, _, y in sorted(ticks, key=lambda t: float(t[2]))]
+    bars = []
+    for path in re.findall(rf'<path d="([^"]*)"[^>]*style="fill: {BAR_COLOUR}"', svg):
+        points = np.array(re.findall(r"[ML] ([-\d.e]+) ([-\d.e]+)", path), dtype=float)
+        bars.append((points[:, 1].min(), points[:, 0].max() - points[:, 0].min()))
+    return labels, [length for _, length in sorted(bars)]
+
+
+def assert_ranking_chart(body, expected):
+    """The section's one chart shows the bars of ``expected`` (largest first), in order and
+    in proportion."""
+    charts = re.findall(r"<svg.*?</svg>", body, flags=re.S)
+    assert len(charts) == 1
+    labels, lengths = bar_chart(charts[0])
+    assert labels == [str(label) for label in expected.index]
+    np.testing.assert_allclose(
+        np.array(lengths) / lengths[0], expected.to_numpy() / expected.iloc[0], atol=1e-4
+    )
+
+
+def zonal_foreign_by_city(footprint_path, band_number, subcells=8):
+    """The foreign band summed over every demo city, each cell apportioned by the share of its
+    ``subcells`` x ``subcells`` sub-cells the city holds (GDAL's rasterizer, the cities
+    reprojected by OGR); a Series by city name."""
+    dataset = gdal.Open(str(footprint_path))
+    band = dataset.GetRasterBand(band_number)
+    values = band.ReadAsArray().astype(np.float64)
+    values[(values == band.GetNoDataValue()) | np.isnan(values)] = 0.0
+    rows, cols = values.shape
+    x_min, width, _, y_max, _, height = dataset.GetGeoTransform()
+    fine = gdal.GetDriverByName("MEM").Create(
+        "", cols * subcells, rows * subcells, 1, gdal.GDT_Int16
+    )
+    fine.SetGeoTransform((x_min, width / subcells, 0, y_max, 0, height / subcells))
+    fine.SetProjection(dataset.GetProjection())
+    fine.GetRasterBand(1).Fill(-1)
+    gpkg = ogr.Open(str(GPKG))  # kept: a layer dies with its dataset
+    cities = gpkg.GetLayerByName("cities")
+    features = [(feature.GetFID(), feature["name"]) for feature in cities]
+    for position, (fid, _) in enumerate(features):
+        cities.SetAttributeFilter(f"FID = {fid}")
+        gdal.RasterizeLayer(fine, [1], cities, burn_values=[position])
+    names = [name for _, name in features]
+    city = fine.GetRasterBand(1).ReadAsArray().reshape(rows, subcells, cols, subcells)
+    cell_values = np.repeat(np.repeat(values, subcells, axis=0), subcells, axis=1)
+    held = city.reshape(rows * subcells, cols * subcells) >= 0
+    sums = np.bincount(
+        city.reshape(rows * subcells, cols * subcells)[held],
+        weights=cell_values[held] / subcells**2,
+        minlength=len(names),
+    )
+    return pd.Series(sums, index=names)
 
 
 def test_report_numbers_match_the_map_and_every_section_is_there(processing, provider, tmp_path):
@@ -21,6 +107,16 @@ def test_report_numbers_match_the_map_and_every_section_is_there(processing, pro
         "footprint:hotspots",
         {"INPUT": mapped["OUTPUT"], "OUTPUT": str(tmp_path / "hot.tif"), "CURVE": "memory:"},
     )
+    cities = processing.run(
+        "footprint:citytable",
+        {
+            "INPUT": mapped["OUTPUT"],
+            "CITIES": f"{GPKG}|layername=cities",
+            "NAME_FIELD": "name",
+            "OUTPUT": str(tmp_path / "cities.gpkg"),
+            "OUTPUT_TABLE": str(tmp_path / "cities.csv"),
+        },
+    )
     report = processing.run(
         "footprint:report",
         {
@@ -31,6 +127,7 @@ def test_report_numbers_match_the_map_and_every_section_is_there(processing, pro
             "CURVE": hotspots["CURVE"],
             "AREA_SHARE": hotspots["AREA_SHARE"],
             "GINI": hotspots["GINI"],
+            "CITIES": cities["OUTPUT_TABLE"],
             "OUTPUT_HTML": str(tmp_path / "report.html"),
             "OUTPUT_MAP": str(tmp_path / "map.png"),
         },
@@ -39,20 +136,67 @@ def test_report_numbers_match_the_map_and_every_section_is_there(processing, pro
     assert report["TOTAL"] == pytest.approx(mapped["TOTAL"], rel=1e-6)
     assert report["FOREIGN"] == pytest.approx(mapped["FOREIGN"], rel=1e-6)
     assert report["FOREIGN_SHARE"] == pytest.approx(mapped["FOREIGN_SHARE"], rel=1e-6)
-    assert report["TOP_CONSUMERS"].split(", ")[:2] == ["ROW", "USA"]
+
+    # Rankings from the CONSUMERS table with pandas: foreign rows only, largest first.
+    consumers = pd.read_csv(tmp_path / "consumers.csv")
+    foreign_rows = consumers[~consumers["domestic"].astype(bool)]
+    by_region = foreign_rows.groupby("consumer_region")["footprint"].sum()
+    by_region = by_region.sort_values(ascending=False)
+    by_category = foreign_rows.groupby("category")["footprint"].sum().sort_values(ascending=False)
+    assert set(by_region.index) == {"USA", "JPN", "KOR", "DEU", "GBR", "ROW", "HKG", "MAC", "TWN"}
+    assert report["TOP_CONSUMERS"] == ", ".join(by_region.index[:3])
+    # By sector: every facility's foreign-driven part (OGR, concordance, driven shares).
+    mainland = [code for (code,) in demo_rows("provinces", "code") if code.startswith("CN-")]
+    facilities = facility_accounts(mainland)
+    sector_of = dict(demo_rows("facilities", "facility_id", "sector_code"))
+    by_sector = facilities["foreign"].groupby(facilities.index.map(sector_of)).sum()
+    by_sector = by_sector.sort_values(ascending=False)
+
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    for heading in (
+    found = sections(page)
+    assert list(found) == [
+        "Totals",
         "Map",
         "Top foreign consumers",
-        "final-demand category",
-        "producing sector",
+        "Foreign-driven footprint by final-demand category",
+        "Foreign-driven footprint by producing sector (inventory sectors)",
         "Concentration",
-        "Balance",
-    ):
-        assert heading in page
-    assert page.count("<svg") >= 4  # consumers, categories, sectors, Lorenz curve
-    assert "data:image/png;base64," in page
+        "Top 10 cities by the foreign footprint",
+        "Balance: where every tonne went",
+    ]
+    assert page.count("<svg") == 4  # the three rankings and the concentration curve
+    assert_ranking_chart(found["Top foreign consumers"], by_region[:10])
+    assert_ranking_chart(
+        found["Foreign-driven footprint by final-demand category"], by_category[:10]
+    )
+    assert_ranking_chart(
+        found["Foreign-driven footprint by producing sector (inventory sectors)"],
+        by_sector[:10],
+    )
+    curve = found["Concentration"]
+    assert f"{hotspots['AREA_SHARE']:.3g}% of the area holds 75%" in curve
+    assert "Cumulative share of the footprint (%)" in curve
+    assert 'src="data:image/png;base64,' in found["Map"]
     assert (tmp_path / "map.png").stat().st_size > 10_000
+
+    # Top cities: the foreign band summed over each city here, and the city table's order.
+    bands = read_bands(mapped["OUTPUT"])
+    foreign_band = 3
+    assert gdal.Open(mapped["OUTPUT"]).GetRasterBand(foreign_band).GetDescription() == (
+        "driven by foreign final demand"
+    )
+    zonal = zonal_foreign_by_city(mapped["OUTPUT"], foreign_band)
+    assert zonal.sum() <= np.nansum(bands[foreign_band - 1]) * (1 + 1e-9)
+    ranked = zonal.sort_values(ascending=False)
+    top_cities = report["TOP_CITIES"].split(", ")
+    assert top_cities == list(ranked.index[:5])
+    # and the city table's own foreign footprints (the row outside every city has no rank)
+    long_table = pd.read_csv(tmp_path / "cities.csv")
+    in_cities = long_table[(long_table["band"] == "foreign") & long_table["rank"].notna()]
+    foreign_by_city = in_cities.set_index("city")["footprint"]
+    assert len(foreign_by_city) == len(zonal)
+    assert top_cities == list(foreign_by_city.nlargest(5).index)
+    np.testing.assert_allclose(foreign_by_city[ranked.index[:10]], ranked[:10], rtol=1e-2)
 
 
 def test_a_raster_without_a_foreign_band_is_refused(processing, provider, tmp_path):

@@ -43,15 +43,59 @@ def test_zero_length_segments_give_nothing():
 coordinate = st.floats(-3.0, 13.0, allow_nan=False)
 
 
-@settings(max_examples=200, deadline=None)
+def crossings(start, stop, lines, tolerance):
+    """Parameters t in (0, 1) where a segment's coordinate from ``start`` to ``stop`` crosses
+    one of the grid ``lines``, its ends more than ``tolerance`` away on either side (closer,
+    rounding may keep the segment whole, within the tolerance of one cell)."""
+    low, high = min(start, stop), max(start, stop)
+    return [
+        (line - start) / (stop - start)
+        for line in lines
+        if low < line - tolerance and line + tolerance < high
+    ]
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(coordinate, coordinate, coordinate, coordinate), min_size=1, max_size=5))
 def test_lengths_add_up_and_every_piece_is_in_one_cell(segments):
     x0, y0, x1, y1 = (np.array(values) for values in zip(*segments))
     x, y, length, segment = segments_by_cell(GRID, x0, y0, x1, y1)
     expected = np.hypot(x1 - x0, y1 - y0)
     np.testing.assert_allclose(np.bincount(segment, length, len(segments)), expected, atol=1e-9)
-    _, cols, inside = GRID.cell_index(x, y)
-    # A piece's ends lie in the closure of its midpoint's cell.
-    lo_x = GRID.x_min + cols[inside] * GRID.cell_size
-    half = length[inside] / 2
-    assert np.all(x[inside] - lo_x >= -1e-9 - half)
+
+    # Each piece runs along its segment; its two ends, midpoint -/+ half its length along the
+    # segment's direction, lie in the closed rectangle of one cell of the grid's lattice
+    # (extended beyond the grid), the cell holding its midpoint, found here by flooring.
+    size = GRID.cell_size
+    direction_x = (x1 - x0)[segment] / expected[segment]
+    direction_y = (y1 - y0)[segment] / expected[segment]
+    col = np.floor((x - GRID.x_min) / size)
+    row = np.floor((GRID.y_max - y) / size)
+    west, north = GRID.x_min + col * size, GRID.y_max - row * size
+    tolerance = 1e-9
+    for sign in (-1.0, 1.0):
+        end_x = x + sign * length / 2 * direction_x
+        end_y = y + sign * length / 2 * direction_y
+        assert np.all(end_x >= west - tolerance) and np.all(end_x <= west + size + tolerance)
+        assert np.all(end_y <= north + tolerance) and np.all(end_y >= north - size - tolerance)
+    # On the grid, that is the cell the grid's own rule gives the midpoint.
+    rows, cols, inside = GRID.cell_index(x, y)
+    on_edge = (np.abs(x - np.round(x)) < tolerance) | (np.abs(y - np.round(y)) < tolerance)
+    np.testing.assert_array_equal(cols[inside & ~on_edge], col[inside & ~on_edge])
+    np.testing.assert_array_equal(rows[inside & ~on_edge], row[inside & ~on_edge])
+
+    # A segment crossing k cell edges (k distinct cut points, counted here from the grid
+    # lines its ends lie between) is cut into at least k + 1 pieces.
+    vertical = GRID.x_min + size * np.arange(-10, 30)
+    horizontal = GRID.y_max - size * np.arange(-10, 30)
+    pieces = np.bincount(segment, minlength=len(segments))
+    for index, (a_x, a_y, b_x, b_y) in enumerate(segments):
+        if expected[index] == 0:
+            assert pieces[index] == 0
+            continue
+        cuts = crossings(a_x, b_x, vertical, tolerance) + crossings(a_y, b_y, horizontal, tolerance)
+        # cuts within rounding (1e-9 along the segment) of each other may give no piece
+        # between them, as at a corner of four cells
+        along = np.sort(cuts) * expected[index]
+        distinct = 1 + int(np.count_nonzero(np.diff(along) > tolerance)) if along.size else 0
+        assert pieces[index] >= distinct + 1, (index, cuts)

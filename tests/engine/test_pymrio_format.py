@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from footprint_plugin.engine.errors import MrioFileError, MrioWarning
+from footprint_plugin.engine.errors import MrioFileError, MrioWarning, UnknownNameError
 from footprint_plugin.engine.mrio.pymrio_format import read_pymrio
 from footprint_plugin.engine.mrio.stressors import select_stressor, stressor_names
 
@@ -101,7 +101,7 @@ def test_labels_that_look_like_numbers_or_nan_stay_text(tmp_path):
     np.testing.assert_array_equal(mrio.intermediate_flows, flows.to_numpy())
     assert select_stressor(mrio, "emissions/CH4").from_producers.tolist() == [7.0, 8.0, 9.0]
     assert select_stressor(mrio, "emissions/CO2/water").unit == ""
-    with pytest.raises(Exception, match="matches several stressors"):
+    with pytest.raises(UnknownNameError, match="matches several stressors"):
         select_stressor(mrio, "emissions/CO2")
 
 

@@ -6,9 +6,12 @@ import subprocess
 import sys
 import zipfile
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from tests.conftest import ROOT, TEST_DATA
+from tests.engine.test_against_pymrio import run_oracle
 
 WRAPPER = ROOT / "scripts" / "qgis_process.sh"
 
@@ -63,11 +66,19 @@ def test_mrioaccounts_runs_with_json_output(shipped_plugin_path, tmp_path):
     assert run.returncode == 0, run.stderr + run.stdout
     result = json.loads(run.stdout[run.stdout.index("{") :])
     outputs = result["results"]
-    assert outputs["TOTAL"] > 0
+    # pymrio's footprints per consumer region (F_Y included, as INCLUDE_DIRECT's default)
+    oracle_file = tmp_path / "pymrio.npz"
+    run_oracle("compute", TEST_DATA / "test_mrio", oracle_file)
+    oracle = np.load(oracle_file)
+    row = oracle["emissions__stressors"].tolist().index("emission_type1/air")
+    footprints = dict(zip(oracle["emissions__regions"], oracle["emissions__D_cba_reg"][row]))
+    assert outputs["TOTAL"] == pytest.approx(sum(footprints.values()), rel=1e-9)
     assert outputs["UNATTRIBUTED"] == 0
     assert summary.exists() and (tmp_path / "report.html").exists()
-    lines = summary.read_text().splitlines()
-    assert len(lines) == 1 + 6  # header + the six regions of pymrio's test MRIO
+    table = pd.read_csv(summary).set_index("consumer_region")
+    assert sorted(table.index) == sorted(footprints)  # the six regions of pymrio's test MRIO
+    for region, footprint in footprints.items():
+        assert table.loc[region, "footprint"] == pytest.approx(footprint, rel=1e-9)
 
 
 def test_shipped_model_runs_the_whole_study_on_the_demo_data(shipped_plugin_path, tmp_path):
