@@ -19,7 +19,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$root/build/mutation
 export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$root/build/runtime
-export FOOTPRINT_ORACLE_PYTHON=$root/.venv-oracle/bin/python
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 MUTMUT=mutmut==3.8.1
 
@@ -49,6 +48,7 @@ scope() {  # scope NAME: the files mutated, the tests run, the venv
 }
 
 venv "$work/venv-engine" -r "$root/requirements-oracle.txt"
+export FOOTPRINT_ORACLE_PYTHON=$work/venv-engine/bin/python  # pymrio, and mutmut the mutants import
 qgis_version=$(/usr/bin/python3 -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION_INT)')
 if [ "$qgis_version" -ge 33400 ]; then pytest_qgis='pytest-qgis>=3,<4'; else pytest_qgis='pytest-qgis==2.1.0'; fi
 venv "$work/venv-qgis" --system-site-packages -r "$root/requirements-test.txt" "$pytest_qgis"
