@@ -18,7 +18,7 @@ from qgis.core import QgsVectorLayer
 from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
 from footprint_plugin.engine.mrio.readers import read_mrio
 from tests.algorithms.map_cases import balance, read_bands, table
-from tests.demo_study import DEMO, GPKG, demo_map_parameters
+from tests.demo_study import DEMO, GPKG, band_values, demo_map_parameters, demo_zones_on_subcells
 
 FOREIGN_REGIONS = ("USA", "JPN", "KOR", "DEU", "GBR", "ROW")  # HKG, MAC, TWN are in REGIONS
 
@@ -114,27 +114,10 @@ def gridded_foreign_share(raster_path, sector="1A2", subcells=3):
     cell wide; with 16 x 16 (areas nearer exact) the share differs by 2e-4 (relative).
     """
     dataset = gdal.Open(str(raster_path))
-    band = dataset.GetRasterBand(1)
-    values = band.ReadAsArray().astype(np.float64)
-    mass = np.where((values != band.GetNoDataValue()) & ~np.isnan(values), values, 0.0)
-    rows, cols = mass.shape
-    x_min, width, _, y_max, _, height = dataset.GetGeoTransform()
-    fine = gdal.GetDriverByName("MEM").Create(
-        "", cols * subcells, rows * subcells, 1, gdal.GDT_Int16
-    )
-    fine.SetGeoTransform((x_min, width / subcells, 0, y_max, 0, height / subcells))
-    fine.SetProjection(dataset.GetProjection())
-    fine.GetRasterBand(1).Fill(-1)
-    gpkg = ogr.Open(str(GPKG))  # kept: a layer dies with its dataset
-    provinces = gpkg.GetLayerByName("provinces")
-    features = [(feature.GetFID(), feature["code"]) for feature in provinces]
-    for position in reversed(range(len(features))):  # burnt last, the first province wins
-        provinces.SetAttributeFilter(f"FID = {features[position][0]}")
-        gdal.RasterizeLayer(fine, [1], provinces, burn_values=[position])
-    province = fine.GetRasterBand(1).ReadAsArray().reshape(rows, subcells, cols, subcells)
+    mass = band_values(dataset)
+    province, codes = demo_zones_on_subcells(dataset, "provinces", "code", subcells, True)
     on_land = (province >= 0).sum(axis=(1, 3))
     assert on_land[mass != 0].min() > 0  # every cell with emissions touches a province
-    codes = [code for _, code in features]
     by_province = pd.Series(
         [
             (mass * (province == position).sum(axis=(1, 3)) / np.maximum(on_land, 1)).sum()

@@ -12,12 +12,12 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from osgeo import gdal, ogr
+from osgeo import gdal
 from qgis.core import QgsProcessingException
 
 from tests.algorithms.map_cases import read_bands
 from tests.algorithms.test_map_demo import demo_rows, facility_accounts, run_demo
-from tests.demo_study import GPKG
+from tests.demo_study import GPKG, band_values, demo_zones_on_subcells
 
 BAR_COLOUR = "#bd0026"
 
@@ -64,25 +64,9 @@ def zonal_foreign_by_city(footprint_path, band_number, subcells=8):
     ``subcells`` x ``subcells`` sub-cells the city holds (GDAL's rasterizer, the cities
     reprojected by OGR); a Series by city name."""
     dataset = gdal.Open(str(footprint_path))
-    band = dataset.GetRasterBand(band_number)
-    values = band.ReadAsArray().astype(np.float64)
-    values[(values == band.GetNoDataValue()) | np.isnan(values)] = 0.0
+    values = band_values(dataset, band_number)
     rows, cols = values.shape
-    x_min, width, _, y_max, _, height = dataset.GetGeoTransform()
-    fine = gdal.GetDriverByName("MEM").Create(
-        "", cols * subcells, rows * subcells, 1, gdal.GDT_Int16
-    )
-    fine.SetGeoTransform((x_min, width / subcells, 0, y_max, 0, height / subcells))
-    fine.SetProjection(dataset.GetProjection())
-    fine.GetRasterBand(1).Fill(-1)
-    gpkg = ogr.Open(str(GPKG))  # kept: a layer dies with its dataset
-    cities = gpkg.GetLayerByName("cities")
-    features = [(feature.GetFID(), feature["name"]) for feature in cities]
-    for position, (fid, _) in enumerate(features):
-        cities.SetAttributeFilter(f"FID = {fid}")
-        gdal.RasterizeLayer(fine, [1], cities, burn_values=[position])
-    names = [name for _, name in features]
-    city = fine.GetRasterBand(1).ReadAsArray().reshape(rows, subcells, cols, subcells)
+    city, names = demo_zones_on_subcells(dataset, "cities", "name", subcells, False)
     cell_values = np.repeat(np.repeat(values, subcells, axis=0), subcells, axis=1)
     held = city.reshape(rows * subcells, cols * subcells) >= 0
     sums = np.bincount(

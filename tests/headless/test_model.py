@@ -20,13 +20,12 @@ import math
 import os
 import re
 import subprocess
-import sys
-import zipfile
 
 import numpy as np
 import pytest
 from osgeo import gdal, ogr, osr
 
+from tests.algorithms.footprint_rasters import box_wkt
 from tests.algorithms.map_cases import SHARES, read_bands, write_tiny_mrio
 from tests.conftest import ROOT
 
@@ -187,24 +186,6 @@ def test_hand_computation_is_consistent():
 # -- running the model ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shipped_plugin(tmp_path_factory):
-    """A plugin folder holding footprint_plugin/ unpacked from the ZIP that make package builds."""
-    folder = tmp_path_factory.mktemp("plugins")
-    zip_path = folder / "footprint_plugin.zip"
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "package.py"), str(zip_path)], check=True
-    )
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(folder)
-    zip_path.unlink()
-    return folder
-
-
-def box_wkt(x0, y0, x1, y1):
-    return f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))"
-
-
 def write_study(folder):
     """The study's GeoPackage (regions, facilities, cities, ports), MRIO and concordance."""
     folder.mkdir()
@@ -318,7 +299,7 @@ def html_table(report, heading):
     ]
 
 
-def test_model_numbers_end_to_end(shipped_plugin, tmp_path):
+def test_model_numbers_end_to_end(shipped_plugin_path, tmp_path):
     gpkg, mrio, concordance = write_study(tmp_path / "study")
     out = tmp_path / "out"
     out.mkdir()
@@ -331,7 +312,7 @@ def test_model_numbers_end_to_end(shipped_plugin, tmp_path):
         "report:Report": out / "report.html",
     }
     answer = run_model(  # cell_size, level, distance, domestic_regions left at their defaults
-        shipped_plugin,
+        shipped_plugin_path,
         [
             f"sources={gpkg}|layername=facilities",
             "emission_field=co2_t",

@@ -3,8 +3,6 @@
 import json
 import os
 import subprocess
-import sys
-import zipfile
 
 import numpy as np
 import pandas as pd
@@ -14,23 +12,6 @@ from tests.conftest import ROOT, TEST_DATA
 from tests.engine.test_against_pymrio import run_oracle
 
 WRAPPER = ROOT / "scripts" / "qgis_process.sh"
-
-
-@pytest.fixture(scope="module")
-def shipped_plugin_path(tmp_path_factory):
-    """A plugin folder holding footprint_plugin/ unpacked from the ZIP that make package builds."""
-    folder = tmp_path_factory.mktemp("plugins")
-    zip_path = folder / "footprint_plugin.zip"
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "package.py"), str(zip_path)], check=True
-    )
-    with zipfile.ZipFile(zip_path) as archive:
-        names = archive.namelist()
-        assert all(name.startswith("footprint_plugin/") for name in names)
-        assert not any("/tests/" in name or "/bench/" in name for name in names)
-        archive.extractall(folder)
-    zip_path.unlink()
-    return folder
 
 
 def qgis_process(plugin_path, *arguments):
