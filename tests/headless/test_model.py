@@ -77,7 +77,8 @@ def test_model_defaults_are_the_documented_ones(provider):
         for child_id, child_parameter in FED[name]:
             child = model.childAlgorithm(child_id)
             (source,) = child.parameterSources()[child_parameter]
-            assert source.source() == QgsProcessingModelChildParameterSource.ModelParameter
+            model_parameter = QgsProcessingModelChildParameterSource.fromModelParameter(name)
+            assert source.source() == model_parameter.source()  # the enum moved in QGIS 3.34
             assert source.parameterName() == name, (child_id, child_parameter)
             own = child.algorithm().parameterDefinition(child_parameter).defaultValue()
             assert own == expected, (child_id, child_parameter)

@@ -209,7 +209,7 @@ class GriddedFootprint:
     def fits_float32(self) -> bool:
         """Whether every cell value fits in float32 (else float32 would write it as inf)."""
         values = self.occupied_values
-        return not values.size or float(np.abs(values).max()) <= np.finfo(np.float32).max
+        return not values.size or float(np.abs(values).max()) <= float(np.finfo(np.float32).max)
 
     def _iter_blocks(
         self,
