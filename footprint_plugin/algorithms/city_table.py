@@ -15,7 +15,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..engine.analysis.zonal import overlaps, zone_long_table, zone_table
 from ..engine.columns import CITY
-from ..qgis_io.errors import CANCELLED_WRITING
+from ..qgis_io.errors import CANCELLED
 from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.styles import ApplyRenderer, graduated_renderer, write_vector_style
 from ..qgis_io.tables import write_table
@@ -133,7 +133,7 @@ class CityTable(FootprintAlgorithm):
             self.RANK_FIELD: rank_field,
         }
         if feedback.isCanceled():
-            raise QgsProcessingException(CANCELLED_WRITING)
+            raise QgsProcessingException(CANCELLED)
         write_vector_style(outputs.file(self.OUTPUT), renderer)  # its sink is closed: returned
         return results
 

@@ -19,7 +19,7 @@ from ..engine.mrio.attribution import attribute_emissions, driven_shares
 from ..engine.mrio.csv_format import read_emissions_csv
 from ..engine.mrio.results import attribution_table, footprint_by_consumer, unattributed_table
 from ..engine.mrio.stressors import select_stressor, stressor_names
-from ..qgis_io.errors import engine_errors
+from ..qgis_io.errors import CANCELLED, engine_errors
 from ..qgis_io.mrio_input import load_mrio
 from ..qgis_io.tables import write_table
 from ..report import html as html_report
@@ -204,7 +204,7 @@ class MrioAccounts(FootprintAlgorithm):
         results[self.OUTPUT] = write_table(outputs, self.OUTPUT, accounts, tables)
         results[self.SUMMARY] = write_table(outputs, self.SUMMARY, summary, tables)
         if feedback.isCanceled():
-            raise QgsProcessingException("Cancelled: the tables written so far are incomplete.")
+            raise QgsProcessingException(CANCELLED)
         if wanted(parameters, self.OUTPUT_HTML):
             results[self.OUTPUT_HTML] = self.write_report(
                 outputs,

@@ -14,7 +14,7 @@ from qgis.core import (
 
 from ..engine.analysis.zonal import ZonalSums, zone_table
 from ..engine.columns import BAND, SHARE
-from ..qgis_io.errors import CANCELLED, CANCELLED_WRITING, crs_name
+from ..qgis_io.errors import CANCELLED, crs_name
 from ..qgis_io.footprint_raster import FootprintRaster
 from ..qgis_io.tables import write_table
 from ..qgis_io.zones import read_zones, write_zone_features, zonal_footprint
@@ -153,7 +153,7 @@ class NearFeatures(FootprintAlgorithm):
             self.UNION_SHARE: 100.0 * float(shares[rank_band]),
         }
         if feedback.isCanceled():
-            raise QgsProcessingException(CANCELLED_WRITING)
+            raise QgsProcessingException(CANCELLED)
         feedback.pushInfo(
             f"Band {rank_band + 1} ({band_fields[rank_band]}): {near_any[rank_band]:,.6g} within "
             f"{distance:g} of any feature, {100 * shares[rank_band]:.4g}% of the total."

@@ -50,14 +50,14 @@ class EmissionOverflowError(FootprintError):
 def check_total_finite(values, what: str) -> None:
     """Refuse finite values whose total overflows float64: no total, band or share of them
     could be right. Non-finite values are left to the caller (they are unattributed)."""
-    finite = np.abs(np.asarray(values, dtype=np.float64))
-    finite = finite[np.isfinite(finite)]
+    sizes = np.abs(np.asarray(values, dtype=np.float64))
+    sizes = sizes[np.isfinite(sizes)]
     with np.errstate(over="ignore"):
-        total = finite.sum()
+        total = sizes.sum()
     if not np.isfinite(total):
         raise EmissionOverflowError(
             f"The {what} add up to more than a 64-bit float holds (the largest is "
-            f"{finite.max():.3g}): check the values and their unit."
+            f"{sizes.max():.3g}): check the values and their unit."
         )
 
 

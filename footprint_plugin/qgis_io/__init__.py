@@ -1,2 +1,3 @@
 """QGIS <-> engine: features and rasters read into engine arrays, GeoTIFFs and tables written
-(atomically), styles, CRS and coordinate helpers. Imports the engine, never the algorithms."""
+(each file moved into place once the run succeeded: outputs.py), styles, CRS and coordinate
+helpers. Imports the engine, never the algorithms."""

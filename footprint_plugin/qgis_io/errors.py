@@ -31,4 +31,3 @@ def check_crs(crs: QgsCoordinateReferenceSystem, name: str) -> None:
 
 
 CANCELLED = "Cancelled: no output was written."
-CANCELLED_WRITING = "Cancelled while writing the outputs: they are incomplete."

@@ -1,6 +1,6 @@
-"""GeoTIFFs written with GDAL, checked: a failed or cancelled write is an error and removes the
-file. Outputs reach their destination through :class:`outputs.Outputs`, which moves them into
-place only when the whole run has succeeded."""
+"""GeoTIFFs written with GDAL, checked: a failed or cancelled write is an error. The file is
+one of :class:`outputs.Outputs`, which discards it then, and moves it into place only when the
+whole run has succeeded."""
 
 from pathlib import Path
 
@@ -19,7 +19,7 @@ def write_geotiff(
     Raises
     ------
     QgsProcessingException
-        If the file cannot be written or the run is cancelled; the file is then removed.
+        If the file cannot be written or the run is cancelled.
     """
     n_rows, n_cols = shape
     gdal.ErrorReset()
@@ -31,7 +31,6 @@ def write_geotiff(
             f"Cannot create {Path(path).name} ({gdal.GetLastErrorMsg()}). Check that the disk "
             "has space."
         )
-    written = False
     try:
         dataset.SetGeoTransform(geotransform)
         dataset.SetProjection(crs_wkt)
@@ -41,13 +40,9 @@ def write_geotiff(
         if not fill(dataset):
             raise QgsProcessingException("Cancelled: no raster was written.")
         dataset.FlushCache()
-        dataset = None  # closes the file
-        if gdal.GetLastErrorType() >= gdal.CE_Failure:
-            raise QgsProcessingException(
-                f"Writing {Path(path).name} failed ({gdal.GetLastErrorMsg()}); nothing was written."
-            )
-        written = True
     finally:
-        dataset = None
-        if not written:
-            Path(path).unlink(missing_ok=True)
+        dataset = None  # closes the file
+    if gdal.GetLastErrorType() >= gdal.CE_Failure:
+        raise QgsProcessingException(
+            f"Writing {Path(path).name} failed ({gdal.GetLastErrorMsg()}); nothing was written."
+        )

@@ -1,12 +1,13 @@
-"""A run's outputs as one transaction: checked before any work, moved into place together.
+"""A run's file outputs: checked before any work, moved into place once the run succeeded.
 
 Every destination is checked first: its folder exists and is writable, it is none of the run's
-inputs (nor a part of one: a shapefile's files, an MRIO folder, an input's .qml style), and no
-two outputs share a file. Files are written into a hidden folder beside their destination
-(``.footprint-partial-*``, on the same file system) and renamed into place only when the whole
-run has succeeded. A failed or cancelled run removes that folder; a killed one leaves only it,
-never a file that looks complete. Outputs that are not files (memory layers, database tables)
-are written directly.
+inputs (nor a part of one: a shapefile's files, an MRIO folder, an input's .qml or .aux.xml, an
+input's GeoPackage as a layer URI), and no two outputs share a file. Files are written into a
+hidden folder beside their destination (``.footprint-partial-*``, on the same file system) and
+renamed into place, one by one, only when the whole run has succeeded: each file appears
+complete or not at all (a kill during those renames can leave some new files beside old
+ones). A failed or cancelled run removes that folder; a killed one leaves only it. Outputs
+that are not files (memory layers, tables written into a database) are written directly.
 """
 
 import os
@@ -33,7 +34,7 @@ FOLDER_DATASET = "footprint_folder_dataset"
 PARTIAL_PREFIX = ".footprint-partial-"
 SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
 RASTER_SUFFIXES = (".tif", ".tiff")
-NOT_A_FILE = re.compile(r"^(?P<provider>[A-Za-z][A-Za-z0-9_]+):(?P<uri>.*)$|\|")
+NOT_A_FILE = re.compile(r"^[A-Za-z][A-Za-z0-9_]+:(?P<uri>.*)$|\|")
 """Destinations that are not plain files: memory:, ogr:dbname=..., postgres:..., file|options."""
 
 

@@ -147,13 +147,13 @@ def attribute_emissions(
         if direct is None
         else _vector(direct, m, "direct emissions", "final-demand column")
     )
-    check_total_finite(emissions, "emissions")
-    check_total_finite(direct, "direct emissions")
     if not np.isfinite(direct).all():
         raise NonFiniteError(
             "Direct emissions of final demand hold NaN or infinite values; they are added to "
             "footprints as they are. Replace them with numbers (0 where there are none)."
         )
+    check_total_finite(emissions, "emissions")
+    check_total_finite(direct, "direct emissions")
     reasons = np.full(n, "", dtype=object)
     reasons[shares.zero_output & (emissions != 0)] = PRODUCER_ZERO_OUTPUT
     reasons[emissions < 0] = PRODUCER_NEGATIVE
