@@ -49,22 +49,18 @@ def run(processing, tmp_path, feedback=None, **parameters):
     )
 
 
+def refused_before_any_work(processing, tmp_path, message, **parameters):
+    """Run mapfootprint, which must stop with ``message`` before its first step (the grid,
+    whose size it reports) and leave nothing in ``tmp_path``'s outputs."""
+    feedback = RecordingFeedback()
+    with pytest.raises(QgsProcessingException, match=message):
+        run(processing, tmp_path, feedback=feedback, **parameters)
+    assert "Grid:" not in feedback.log
+    assert not (tmp_path / "footprint.tif").exists()
+
+
 def leftovers(folder) -> list:
     return sorted(path.name for path in folder.iterdir() if path.name.startswith(PARTIAL_PREFIX))
-
-
-def test_an_output_onto_the_inventory_geopackage_is_refused(processing, provider, tmp_path):
-    inventory = inventory_geopackage(tmp_path / "inventory.gpkg")
-    before = digest(inventory)
-    with pytest.raises(QgsProcessingException, match=r"would replace .*inventory\.gpkg.* INPUT"):
-        run(
-            processing,
-            tmp_path,
-            INPUT=f"{inventory}|layername=facilities",
-            OUTPUT_SOURCES=str(inventory),
-        )
-    assert digest(inventory) == before
-    assert not (tmp_path / "footprint.tif").exists()  # refused before any work
 
 
 def test_a_table_onto_the_concordance_is_refused(processing, provider, tmp_path):
@@ -102,8 +98,7 @@ def test_hotspots_onto_their_footprint_map_or_its_style_are_refused(processing, 
 
 def test_two_outputs_onto_one_file_are_refused(processing, provider, tmp_path):
     same = str(tmp_path / "table.csv")
-    with pytest.raises(QgsProcessingException, match="both write"):
-        run(processing, tmp_path, BALANCE=same, CONSUMERS=same)
+    refused_before_any_work(processing, tmp_path, "both write", BALANCE=same, CONSUMERS=same)
     assert not (tmp_path / "table.csv").exists()
 
 
@@ -121,9 +116,8 @@ def test_two_outputs_onto_one_file_are_refused(processing, provider, tmp_path):
 def test_a_folder_that_cannot_take_an_output_is_refused_before_any_work(
     processing, provider, tmp_path, target, message
 ):
-    with pytest.raises(QgsProcessingException, match=message):
-        run(processing, tmp_path, BALANCE=str(tmp_path / target))  # / keeps an absolute target
-    assert not (tmp_path / "footprint.tif").exists()
+    # tmp_path / target keeps an absolute target as it is
+    refused_before_any_work(processing, tmp_path, message, BALANCE=str(tmp_path / target))
 
 
 def test_a_cancelled_run_leaves_none_of_its_outputs(processing, provider, tmp_path):
@@ -180,8 +174,9 @@ def test_an_emission_beyond_float32_is_mapped_in_float64(processing, provider, t
     bands = read_bands(results["OUTPUT"])
     assert np.isfinite(bands[~np.isnan(bands)]).all()
     assert np.nansum(bands[0]) == pytest.approx(1e300, rel=1e-12)
-    # A/ELEC: 3/4 domestic, 1/4 foreign (map_cases.SHARES)
-    assert np.nansum(bands[2]) == pytest.approx(0.25e300 + 20.0, rel=1e-12)
+    # A/ELEC: 1/4 foreign, in the first cell; B/ELEC: 1/2 foreign (map_cases.SHARES)
+    assert bands[2][0, 0] == pytest.approx(0.25e300, rel=1e-12)
+    assert bands[2][0, 2] == pytest.approx(20.0, rel=1e-12)
     assert balance(results).loc[("attributed", "total"), "amount"] == pytest.approx(1e300)
     assert "float64" in feedback.log
 
@@ -218,26 +213,27 @@ def test_outputs_written_aside_load_from_their_destinations(processing, provider
 
 
 @pytest.mark.parametrize(
-    "uri",
+    ("destination", "message"),
     [
-        "ogr:dbname='{gpkg}' table=\"facilities\" (geom)",
-        'ogr:dbname="{gpkg}" table="facilities" (geom)',
-        "ogr:dbname={gpkg} table=facilities (geom)",
-        "ogr:dbname={gpkg} table=another (geom)",
+        ("{gpkg}", r"would replace .*inventory\.gpkg.* INPUT"),
+        ("ogr:dbname='{gpkg}' table=\"facilities\" (geom)", r"would write into .*inventory\.gpkg"),
+        ('ogr:dbname="{gpkg}" table="facilities" (geom)', r"would write into .*inventory\.gpkg"),
+        ("ogr:dbname={gpkg} table=facilities (geom)", r"would write into .*inventory\.gpkg"),
+        ("ogr:dbname={gpkg} table=another (geom)", r"would write into .*inventory\.gpkg"),
     ],
 )
-def test_a_layer_written_into_the_inventory_geopackage_is_refused(
-    processing, provider, tmp_path, uri
+def test_an_output_onto_or_into_the_inventory_geopackage_is_refused(
+    processing, provider, tmp_path, destination, message
 ):
     inventory = inventory_geopackage(tmp_path / "inventory.gpkg")
     before = digest(inventory)
-    with pytest.raises(QgsProcessingException, match=r"would write into .*inventory\.gpkg"):
-        run(
-            processing,
-            tmp_path,
-            INPUT=f"{inventory}|layername=facilities",
-            OUTPUT_SOURCES=uri.format(gpkg=inventory),
-        )
+    refused_before_any_work(
+        processing,
+        tmp_path,
+        message,
+        INPUT=f"{inventory}|layername=facilities",
+        OUTPUT_SOURCES=destination.format(gpkg=inventory),
+    )
     assert digest(inventory) == before
 
 
@@ -263,8 +259,12 @@ def test_an_input_rasters_aux_xml_is_not_replaced(processing, provider, tmp_path
 def test_an_output_inside_another_runs_partial_folder_is_refused(processing, provider, tmp_path):
     partial = tmp_path / f"{PARTIAL_PREFIX}x1y2"
     partial.mkdir()
-    with pytest.raises(QgsProcessingException, match="inside the folder where another run"):
-        run(processing, tmp_path, BALANCE=str(partial / "balance.csv"))
+    refused_before_any_work(
+        processing,
+        tmp_path,
+        "inside the folder where another run",
+        BALANCE=str(partial / "balance.csv"),
+    )
     assert list(partial.iterdir()) == []
 
 

@@ -93,9 +93,7 @@ def test_a_killed_run_leaves_no_output_that_looks_complete(
     pattern = f"{tmp_path}/{PARTIAL_PREFIX}*/{waits_for}" if waits_for else ""
     assert run_until(tmp_path, kill_at, pattern) == -signal.SIGKILL, point
     assert written_aside <= partial_files(tmp_path), point  # killed where intended
-    for key, name in OUTPUTS.items():
-        output = tmp_path / name
-        assert not output.exists() or contents(output) == reference[key], (point, name)
+    # stricter than "complete or absent": a killed run never got to move anything into place
     assert not any((tmp_path / name).exists() for name in OUTPUTS.values()), point
 
 
