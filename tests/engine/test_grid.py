@@ -192,3 +192,120 @@ def test_invalid_grid_size():
         GridSpec(CRS, 0.0, 0.0, 1.0, 3, 0)
     with pytest.raises(TypeError):
         GridSpec(CRS, 0.0, 0.0, 1.0, 2.5, 1)
+
+
+def edge_oracle(grid: GridSpec, x: np.ndarray, y: np.ndarray):
+    """Columns and rows by counting the edges x_min + j * cell_size at or west of x (and
+    y_max - i * cell_size at or north of y), evaluated in float64 as the docstring says."""
+    x_edges = grid.x_min + np.arange(grid.n_cols + 1) * grid.cell_size
+    y_edges = grid.y_max - np.arange(grid.n_rows + 1) * grid.cell_size
+    cols = (np.asarray(x, dtype=np.float64)[:, None] >= x_edges[None, :]).sum(axis=1) - 1
+    rows = (np.asarray(y, dtype=np.float64)[:, None] <= y_edges[None, :]).sum(axis=1) - 1
+    return rows, cols
+
+
+def test_points_an_ulp_west_or_north_of_an_edge_where_division_rounds_onto_it():
+    """For these points (x - x_min) / cell_size rounds up onto the next edge's number although
+    x lies an ulp west of that edge as evaluated (and likewise north for y): they belong to the
+    cell before it."""
+    grid = GridSpec(CRS, x_min=-0.7, y_max=-0.7, cell_size=7.3, n_cols=600, n_rows=600)
+    x = np.array([1897.2999999999997, 100.0])
+    y = np.array([-100.0, -4015.6999999999994])
+    rows, cols, inside = grid.cell_index(x, y)
+    expected_rows, expected_cols = edge_oracle(grid, x, y)
+    assert inside.all()
+    assert cols.tolist() == expected_cols.tolist() and cols[0] == 259
+    assert rows.tolist() == expected_rows.tolist() and rows[1] == 549
+
+
+def test_float32_coordinates_are_placed_by_their_value():
+    """float32 points (e.g. from a float32 raster) are placed by their exact value against the
+    float64 edges, not by edges rounded to float32."""
+    grid = GridSpec(CRS, x_min=0.0, y_max=1000.0, cell_size=0.1, n_cols=10_000, n_rows=10_000)
+    x = np.array([284.8999938964844, 5.0], dtype=np.float32)
+    y = np.array([500.0, 61.0999870300293], dtype=np.float32)
+    rows, cols, _ = grid.cell_index(x, y)
+    expected_rows, expected_cols = edge_oracle(grid, x, y)
+    assert cols.tolist() == expected_cols.tolist() and cols[0] == 2848
+    assert rows.tolist() == expected_rows.tolist() and rows[1] == 9389
+
+
+@pytest.mark.parametrize(
+    ("extent", "cell_size"),
+    [
+        ((448.69999999999993, 0.0, 449.0, 1.0), 0.7),  # x_min / 0.7 rounds up to 641
+        ((0.0, 676.0, 1.0, 676.5000000000001), 1.1),  # y_max / 1.1 rounds down to 615
+    ],
+)
+def test_snapped_origin_when_the_division_rounds_onto_a_multiple(extent, cell_size):
+    """The origin is the multiple of the cell size just west of x_min and just north of y_max,
+    even where x_min / cell_size rounds onto an integer: the extent's corners are inside."""
+    grid = GridSpec.from_extent(CRS, *extent, cell_size)
+    x_min, y_min, x_max, y_max = extent
+    assert x_min - cell_size < grid.x_min <= x_min
+    assert y_max <= grid.y_max < y_max + cell_size
+    _, _, inside = grid.cell_index(np.array([x_min, x_max]), np.array([y_max, y_min]))
+    assert inside.all()
+    assert grid.crs_wkt == CRS
+
+
+def test_suggested_cell_size_below_one_metre():
+    """Over (0.1, 0.1)-(0.9, 0.9), 4 cells allow 0.5 m cells (2 x 2) but not 0.25 m ones
+    (4 x 4)."""
+    with pytest.raises(GridError, match=r"at least 0\.5 m"):
+        GridSpec.from_extent(CRS, 0.1, 0.1, 0.9, 0.9, 0.01, max_cells=4)
+    assert GridSpec.from_extent(CRS, 0.1, 0.1, 0.9, 0.9, 0.5, max_cells=4).cell_count == 4
+    with pytest.raises(GridError, match="4 x 4 = 16 cells"):
+        GridSpec.from_extent(CRS, 0.1, 0.1, 0.9, 0.9, 0.25, max_cells=4)
+
+
+def test_suggested_cell_size_when_the_cell_count_overflows():
+    """1e-160 m cells over 0.8 m are too many cells to count (inf); 0.5 m cells (2 x 2) fit in
+    4, 0.25 m ones (4 x 4) do not."""
+    with pytest.raises(GridError, match=r"at least 0\.5 m"):
+        GridSpec.from_extent(CRS, 0.1, 0.1, 0.9, 0.9, 1e-160, max_cells=4)
+
+
+def test_suggested_cell_size_is_the_smallest_that_fits():
+    """Over x -13.1..82.1 and y 8..34.6 with at most 429 cells, 2.5 m cells snap to x -15..82.5
+    (39 columns) and y 7.5..35 (11 rows): 429 cells, so 2.5 m is suggested, not 5 m; 2 m cells
+    snap to x -14..84 and y 6..36 (the south side, on an edge, is in the grid): 49 x 15 = 735."""
+    extent = (-13.1, 8.0, 82.1, 34.6)
+    with pytest.raises(GridError, match=r"at least 2\.5 m"):
+        GridSpec.from_extent(CRS, *extent, 1.0, max_cells=429)
+    assert GridSpec.from_extent(CRS, *extent, 2.5, max_cells=429).cell_count == 39 * 11
+    with pytest.raises(GridError, match="49 x 15 = 735 cells"):
+        GridSpec.from_extent(CRS, *extent, 2.0, max_cells=429)
+
+
+def test_a_grid_limit_below_four_cells_is_refused():
+    """An extent on cell edges may need 2 x 2 cells whatever their size: max_cells < 4 is a
+    programming error, not a search that never ends."""
+    with pytest.raises(ValueError, match="at least 4"):
+        GridSpec.from_extent(CRS, 0.0, 0.0, 0.9, 0.9, 1.0, max_cells=1)
+
+
+def test_suggested_cell_size_a_decade_above_the_estimate():
+    """Over (0.9, 0.9)-(3.1, 3.1), 9 cells: 1 m cells snap to 4 x 4 = 16 cells, 2 m cells to
+    2 x 2 = 4, so 2 m is the answer though the cell count alone suggests about 0.77 m."""
+    with pytest.raises(GridError, match="at least 2 m"):
+        GridSpec.from_extent(CRS, 0.9, 0.9, 3.1, 3.1, 0.1, max_cells=9)
+    with pytest.raises(GridError, match="4 x 4 = 16 cells"):
+        GridSpec.from_extent(CRS, 0.9, 0.9, 3.1, 3.1, 1.0, max_cells=9)
+    assert GridSpec.from_extent(CRS, 0.9, 0.9, 3.1, 3.1, 2.0, max_cells=9).cell_count == 4
+
+
+def test_cell_size_given_as_text_is_a_number():
+    """A cell size read as text ("250") is used as the number 250."""
+    grid = GridSpec(CRS, 0.0, 1000.0, "250", 4, 4)
+    assert grid.cell_size == 250.0 and grid.cell_area == 62_500.0
+    rows, cols, _ = grid.cell_index(np.array([260.0]), np.array([740.0]))
+    assert (rows.tolist(), cols.tolist()) == ([1], [1])
+
+
+def test_flat_index_of_int32_rows_and_columns_past_two_billion():
+    """Cell numbers beyond 2**31 (a 60,000 x 60,000 grid) do not wrap around for int32 input."""
+    grid = GridSpec(CRS, 0.0, 0.0, 1.0, 60_000, 60_000)
+    rows = np.array([50_000, 1], dtype=np.int32)
+    cols = np.array([7, 59_999], dtype=np.int32)
+    assert grid.flat_index(rows, cols).tolist() == [50_000 * 60_000 + 7, 60_000 + 59_999]

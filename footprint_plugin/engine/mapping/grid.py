@@ -81,17 +81,19 @@ def _snapped_shape(
     return origin_x, origin_y, float(last_col) + 1.0, float(last_row) + 1.0
 
 
-def _suggest_cell_size(
-    extent: tuple[float, float, float, float], cell_size: float, cell_count: float, max_cells: int
-) -> float:
-    """Smallest round cell size (1, 2, 2.5 or 5 times a power of ten) giving <= max_cells."""
-    estimate = cell_size * math.sqrt(cell_count / max_cells) if math.isfinite(cell_count) else 1.0
-    exponent = math.floor(math.log10(estimate))
+def _suggest_cell_size(extent: tuple[float, float, float, float], max_cells: int) -> float:
+    """Smallest round cell size (1, 2, 2.5 or 5 times a power of ten) giving <= max_cells.
+
+    Cells of size s covering a w x h extent number at least w*h/s² and max(w, h)/s, so no size
+    below the one where those bounds reach max_cells fits: the search starts from there. Sizes
+    beyond max(w, h) give at most 2 x 2 cells, so it ends when max_cells >= 4.
+    """
+    width, height = extent[2] - extent[0], extent[3] - extent[1]
+    lower = max(math.sqrt(width * height / max_cells), max(width, height) / max_cells)
+    exponent = math.floor(math.log10(lower))
     while True:
         for step in _NICE_STEPS:
             candidate = step * 10.0**exponent
-            if candidate < estimate:
-                continue
             _, _, n_cols, n_rows = _snapped_shape(*extent, candidate)
             if n_cols * n_rows <= max_cells:
                 return candidate
@@ -160,7 +162,11 @@ class GridSpec:
             If cell_size is not a positive finite number, the extent is not finite or has
             x_max < x_min or y_max < y_min (an empty extent), or the grid would have more than
             max_cells cells (the message gives the cell count and a cell size that fits).
+        ValueError
+            If max_cells is below 4 (an extent may need 2 x 2 cells whatever their size).
         """
+        if max_cells < 4:
+            raise ValueError(f"max_cells must be at least 4, got {max_cells}")
         cell_size = _check_cell_size(cell_size)
         extent = (float(x_min), float(y_min), float(x_max), float(y_max))
         width, height = extent[2] - extent[0], extent[3] - extent[1]
@@ -174,7 +180,7 @@ class GridSpec:
         origin_x, origin_y, n_cols, n_rows = _snapped_shape(*extent, cell_size)
         cell_count = n_cols * n_rows
         if cell_count > max_cells:
-            suggested = _suggest_cell_size(extent, cell_size, cell_count, max_cells)
+            suggested = _suggest_cell_size(extent, max_cells)
             raise GridError(
                 f"A grid of {n_cols:,.0f} x {n_rows:,.0f} = {cell_count:,.0f} cells at CELL_SIZE "
                 f"{cell_size:g} m exceeds the limit of {max_cells:,} cells. Use a CELL_SIZE of at "
