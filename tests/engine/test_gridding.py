@@ -245,6 +245,7 @@ def test_no_sources_gives_an_empty_table_and_zero_totals():
     [
         ({"emission": np.array([1.0, -2.0])}, "source 1 has -2.0"),
         ({"emission": np.array([np.nan, 1.0])}, "source 0 has nan"),
+        ({"emission": [None, 1.0]}, "source 0 has nan"),  # a missing value, not a TypeError
         ({"producer": np.array([0, 3])}, r"0\.\.2 or -1 \(unattributed\): source 1 has 3"),
         ({"producer": np.array([-2, 0])}, "source 0 has -2"),
         ({"producer": np.array([0.0, 1.0])}, "producer must be an integer array"),
@@ -252,6 +253,7 @@ def test_no_sources_gives_an_empty_table_and_zero_totals():
         ({"shares_by_band": np.ones(3)}, "shares_by_band must be"),
         ({"shares_by_band": np.ones((3, 0))}, "at least one band"),
         ({"shares_by_band": np.full((3, 1), np.nan)}, "NaN or infinite"),
+        ({"shares_by_band": [[1.0], [None], [1.0]]}, "NaN or infinite"),
     ],
 )
 def test_invalid_inputs_raise_gridding_error(change, message):
@@ -289,3 +291,51 @@ def test_aggregation_by_counting_matches_aggregation_by_sorting():
     counted_cells, counted_matrix = aggregate_sources_to_cells(cell, producer, emission, 6, 500)
     np.testing.assert_array_equal(sorted_cells, counted_cells)
     np.testing.assert_allclose(sorted_matrix.toarray(), counted_matrix.toarray(), rtol=1e-15)
+
+
+def test_zero_emissions_are_valid():
+    """An emission of 0 is finite and non-negative: it is mapped (adding nothing), not refused."""
+    footprint = grid_footprint(
+        grid_10_by_7(),
+        np.array([0, 1]),
+        np.array([0, 1]),
+        np.array([0, 0]),
+        np.array([0.0, 2.0]),
+        np.ones((1, 1)),
+    )
+    assert footprint.mapped_count == 2
+    assert footprint.band_totals.tolist() == [2.0]
+
+
+def test_a_row_or_column_out_of_range_alone_puts_a_source_outside():
+    """Each of the four bounds counts on its own: a row in range does not make a column past
+    the east edge inside, nor the reverse (the grid has 10 rows and 7 columns)."""
+    rows = np.array([0, 10, -1, 0, 3])
+    cols = np.array([7, 0, 0, -1, 3])
+    emission = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    footprint = grid_footprint(
+        grid_10_by_7(), rows, cols, np.zeros(5, dtype=int), emission, np.ones((1, 1))
+    )
+    assert footprint.outside_count == 4
+    assert footprint.outside_emission == 15.0
+    assert footprint.occupied_cells.tolist() == [3 * 7 + 3]
+    assert footprint.band_totals.tolist() == [16.0]
+
+
+def test_a_territory_given_as_a_0_1_raster_is_a_mask():
+    """A territory callback returning 0/1 values (a rasterized mask, uint8) marks the same cells
+    as the bool mask: nodata where it is 0, the fill where it is 1."""
+    grid = grid_10_by_7()
+    footprint = grid_footprint(
+        grid, np.array([0]), np.array([0]), np.array([0]), np.array([3.0]), np.ones((1, 1))
+    )
+
+    def western_half(row_start, row_stop):
+        mask = np.zeros((row_stop - row_start, grid.n_cols), dtype=np.uint8)
+        mask[:, :4] = 1
+        return mask
+
+    raster = dense_raster(footprint, 4, fill=0.0, territory=western_half)[0]
+    assert raster[0, 0] == 3.0
+    assert (raster[1:, :4] == 0.0).all() and (raster[0, 1:4] == 0.0).all()
+    assert (raster[:, 4:] == DEFAULT_NODATA).all()

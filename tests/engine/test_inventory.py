@@ -185,3 +185,54 @@ def test_emissions_whose_total_overflows_are_refused():
     assert parse_emissions([1e308, 1.0]).valid.all()  # large, but their total is a number
     with pytest.raises(EmissionOverflowError, match=r"more than a 64-bit float .* 1\.7e\+308"):
         parse_emissions([1.7e308, 1.7e308, 3.0])
+
+
+@pytest.mark.parametrize("text", [",ELEC,1\n", "m,,1\n"])
+def test_concordance_rows_need_both_codes(tmp_path, text):
+    """A row with an empty inventory or MRIO sector code is refused, naming its line."""
+    with pytest.raises(MrioFileError, match="line 2: needs an inventory_sector"):
+        read_concordance(write(tmp_path, "inventory_sector,mrio_sector,weight\n" + text), SECTORS)
+
+
+def test_concordance_weight_zero_is_allowed_and_mrio_sectors_are_kept(tmp_path):
+    """A weight of 0 is a valid non-negative weight; each pair keeps its MRIO sector."""
+    concordance = read_concordance(
+        write(tmp_path, "inventory_sector,mrio_sector,weight\nm,ELEC,1\nm,STEEL,0\np,STEEL,1\n"),
+        SECTORS,
+    )
+    pairs = zip(concordance.inventory_sector, concordance.mrio_sector, concordance.weight)
+    assert sorted(pairs) == [("m", "ELEC", 1.0), ("m", "STEEL", 0.0), ("p", "STEEL", 1.0)]
+
+
+def test_a_read_concordance_splits_sources_over_its_sectors(tmp_path):
+    """A source of 10 coded 'm', split 0.25/0.75 by the file, gives 2.5 to A/ELEC and 7.5 to
+    A/STEEL (producers 0 and 1)."""
+    concordance = read_concordance(
+        write(tmp_path, "inventory_sector,mrio_sector,weight\nm,ELEC,0.25\nm,STEEL,0.75\n"),
+        SECTORS,
+    )
+    rows = rows_for(["m"], [0], concordance=concordance)
+    assert sorted(zip(rows.producer.tolist(), rows.emission.tolist())) == [(0, 2.5), (1, 7.5)]
+
+
+def test_parse_emissions_zero_is_valid_and_negatives_are_not_checked_for_overflow():
+    """0 is a valid emission; huge negative values are invalid (reported), not an overflow of
+    the total; an infinite value is not a number and not an overflow either."""
+    parsed = parse_emissions([0.0, -1.7e308, -1.7e308, 1.0, float("inf")])
+    assert parsed.valid.tolist() == [True, False, False, True, False]
+    assert (parsed.null, parsed.not_numeric, parsed.negative) == (0, 1, 2)
+
+
+def test_label_codes_of_text_mixed_with_nan():
+    """NaN among text labels (as pandas gives for empty cells) is no label, not the text
+    'nan'."""
+    codes, labels = label_codes(["A", float("nan"), "B"])
+    assert codes.tolist() == [0, -1, 1]
+    assert list(labels) == ["A", "B"]
+
+
+def test_inventory_row_reasons_are_int8():
+    """The reasons are int8, as documented (a compact column for millions of rows)."""
+    rows = rows_for(["ELEC"], [0, -1])
+    assert rows.reason.dtype == np.int8
+    assert rows.reason.tolist() == [Reason.ATTRIBUTED, Reason.NO_REGION]

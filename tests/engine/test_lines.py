@@ -99,3 +99,18 @@ def test_lengths_add_up_and_every_piece_is_in_one_cell(segments):
         along = np.sort(cuts) * expected[index]
         distinct = 1 + int(np.count_nonzero(np.diff(along) > tolerance)) if along.size else 0
         assert pieces[index] >= distinct + 1, (index, cuts)
+
+
+def test_segments_are_cut_at_the_edges_of_cells_larger_than_one_unit():
+    """With 2.5 m cells (x_min 0, y_max 10), a horizontal segment from x = 0.5 to 6.5 is cut at
+    x = 2.5 and 5 (pieces of 2, 2.5 and 1.5 m); a vertical one from y = 9 down to 1 at y = 7.5,
+    5 and 2.5 (1.5, 2.5, 2.5 and 1.5 m)."""
+    grid = GridSpec("x", x_min=0.0, y_max=10.0, cell_size=2.5, n_cols=4, n_rows=4)
+    x, y, length, segment = segments_by_cell(grid, [0.5, 1.0], [0.5, 9.0], [6.5, 1.0], [0.5, 1.0])
+    assert segment.tolist() == [0, 0, 0, 1, 1, 1, 1]
+    np.testing.assert_allclose(length, [2.0, 2.5, 1.5, 1.5, 2.5, 2.5, 1.5])
+    np.testing.assert_allclose(x[:3], [1.5, 3.75, 5.75])
+    np.testing.assert_allclose(y[3:], [8.25, 6.25, 3.75, 1.75])
+    rows, cols, _ = grid.cell_index(x, y)
+    assert cols.tolist() == [0, 1, 2, 0, 0, 0, 0]
+    assert rows.tolist() == [3, 3, 3, 0, 1, 2, 3]

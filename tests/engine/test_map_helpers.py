@@ -71,3 +71,40 @@ def test_cell_range_of_boxes():
     assert grid.cell_range(10.0, 10.0, 10.0, 10.0) == (2, 2, 1, 1)  # edges: east and south
     assert grid.cell_range(41.0, 0.0, 50.0, 5.0) is None
     assert grid.cell_box(1, 2) == (20.0, 10.0, 30.0, 20.0)
+
+
+def test_fitted_albers_of_a_point_or_a_line_of_latitude():
+    """A one-point extent (or one with no width or no height) is still an extent: the
+    projection is centred on it, with both standard parallels at its latitude."""
+    proj = fitted_albers(100.0, 30.0, 100.0, 30.0)
+    assert "+proj=aea" in proj and "+lon_0=100.0000" in proj
+    assert "+lat_1=30.0000" in proj and "+lat_2=30.0000" in proj
+    assert "+lat_0=30.0000" in fitted_albers(90.0, 30.0, 110.0, 30.0)
+    assert "+lon_0=100.0000" in fitted_albers(100.0, 20.0, 100.0, 40.0)
+
+
+@pytest.mark.parametrize(
+    ("lat_min", "lat_max", "proj"),
+    [(-10.0, 11.0, "aea"), (-10.0, 11.5, "aea"), (-10.0, 10.5, "laea"), (-10.0, 10.0, "laea")],
+)
+def test_fitted_albers_switches_to_laea_within_half_a_degree_of_the_equator(lat_min, lat_max, proj):
+    """The parallels at 1/6 and 5/6 sum to lat_min + lat_max; the cone degenerates as that
+    sum nears 0, so the centre is Lambert azimuthal below 1 degree (strictly), Albers from 1."""
+    assert fitted_albers(0.0, lat_min, 10.0, lat_max).startswith(f"+proj={proj} ")
+
+
+def test_a_subdivision_of_one_is_the_cell_centre():
+    """k = 1 is one sub-cell: the cell itself, at its centre."""
+    x, y = subcell_centres((10.0, 2.0, 0.0, 50.0, 0.0, -2.0), np.array([1, 0]), np.array([3, 0]), 1)
+    assert x.tolist() == [17.0, 11.0]
+    assert y.tolist() == [47.0, 49.0]
+    with pytest.raises(ValueError, match="at least 1"):
+        subcell_centres((10.0, 2.0, 0.0, 50.0, 0.0, -2.0), np.array([1]), np.array([3]), 0)
+
+
+def test_automatic_subdivision_rounds_up_from_just_over_half_a_target_cell():
+    """Sub-cells 0.75 / k of a target cell wide are at most half of it only from k = 2; a
+    source cell of exactly half a target cell needs no subdivision, one of a whole cell k = 2."""
+    assert automatic_subdivision(750.0, 1000.0) == 2
+    assert automatic_subdivision(500.0, 1000.0) == 1
+    assert automatic_subdivision(1000.0, 1000.0) == 2
