@@ -131,3 +131,24 @@ def test_spherical_row_areas_match_the_zone_formula():
     areas = ellipsoidal_row_areas(np.array([40.0, 39.5]), width, radius, 0.0)
     zone = radius**2 * np.radians(width) * (np.sin(np.radians(40.0)) - np.sin(np.radians(39.5)))
     assert areas[0] == pytest.approx(zone, rel=1e-12)
+
+
+@pytest.mark.parametrize("areas", [np.array([1.0, 0.0]), np.array([1.0, -1.0]), 0.0])
+def test_cell_areas_that_are_not_positive_are_refused(areas):
+    """A zero or negative area has no density: refused, not ranked."""
+    with pytest.raises(ConcentrationError, match="positive"):
+        concentration(np.ones(2), areas)
+
+
+def test_a_total_under_one_by_hand():
+    """0.1 and 0.4 (total 0.5): the 0.4 cell alone holds 80% >= 75%, on half of the area;
+    Lorenz curve (0, 0) -> (0.5, 0.8) -> (1, 1), area under it 0.65, Gini 0.3. The hotspot
+    mask picks that cell out of the values, and the level is reported as given."""
+    values = np.array([0.1, 0.4])
+    result = concentration(values, 1.0, level=0.75)
+    assert result.level == 0.75
+    assert result.total == pytest.approx(0.5)
+    assert values[result.hotspot].tolist() == [0.4]
+    assert result.area_share == pytest.approx(0.5)
+    assert result.hotspot_share == pytest.approx(0.8)
+    assert result.gini == pytest.approx(0.3)

@@ -249,3 +249,183 @@ def test_foreign_band_and_field_names():
         "b2012_total",
     ]
     assert unique_names(["a", "A", "a"]) == ["a", "A_2", "a_3"]
+
+
+@pytest.mark.parametrize(
+    "geotransform",
+    [
+        (0.0, 1.0, 0.0, 10.0, 0.1, -1.0),  # column rotation only
+        (0.0, 1.0, 0.0, 0.0, 0.0, 1.0),  # south-up
+        (0.0, 0.5, 0.0, 0.0, 0.0, 0.5),  # south-up, cells under one unit
+        (0.0, -1.0, 0.0, 10.0, 0.0, -1.0),  # east to west
+        (0.0, 0.0, 0.0, 10.0, 0.0, -1.0),  # no width
+        (0.0, 1.0, 0.0, 10.0, 0.0, 0.0),  # no height
+    ],
+)
+def test_rasters_that_are_not_north_up_are_refused(geotransform):
+    """Every way a geotransform can differ from north-up is refused, not summed wrongly."""
+    with pytest.raises(ZonalError, match="north-up"):
+        polygon_coverage([box(0, 0, 1, 1)], geotransform, (10, 10))
+
+
+def test_small_clockwise_polygon_on_a_degree_grid():
+    """Cells smaller than one CRS unit (half a degree) and a polygon of a quarter square degree
+    turning clockwise (as QGIS's forceRHR() leaves exteriors): a quarter of four cells."""
+    geotransform = (0.0, 0.5, 0.0, 10.0, 0.0, -0.5)
+    ring = np.array([(0.25, 9.25), (0.25, 9.75), (0.75, 9.75), (0.75, 9.25), (0.25, 9.25)])
+    covered = coverage_dict([ring], geotransform, (4, 4))
+    assert covered == pytest.approx({0: 0.25, 1: 0.25, 4: 0.25, 5: 0.25}, abs=1e-12)
+
+
+def test_a_polygon_of_one_square_unit():
+    """A 1 x 1 square (area exactly 1, edges exactly 1 long) covers 1/100 of a 10 x 10 cell."""
+    assert coverage_dict([box(111, 221, 112, 222)]) == pytest.approx({cell(1, 1): 0.01})
+    assert coverage_dict([box(111, 221, 112, 222)[::-1]]) == pytest.approx({cell(1, 1): 0.01})
+
+
+def test_a_polygon_just_past_the_east_edge_does_not_wrap_to_the_next_row():
+    """Half of the square lies east of the raster (within one cell width): only the two cells
+    of the last column are covered, by half each; nothing spills into column 0 of a later row."""
+    covered = coverage_dict([box(140, 215, 155, 225)])
+    assert covered == pytest.approx({cell(1, 4): 0.5, cell(2, 4): 0.5})
+
+
+def test_degenerate_rings_are_skipped_and_repeated_vertices_do_no_harm():
+    """A ring of two points adds nothing but does not hide the rings after it; a line with a
+    repeated end point covers nothing; an open ring whose first vertex is repeated is still
+    closed (the triangle of test_a_triangle_by_hand one row up, closed by its hypotenuse)."""
+    line = np.array([(100.0, 200.0), (150.0, 240.0)])
+    assert coverage_dict([line, box(110, 220, 120, 230)]) == {cell(1, 1): 1.0}
+    assert coverage_dict([np.array([(100, 200), (150, 240), (150, 240)])]) == {}
+    repeated = np.array([(100, 230), (100, 230), (100, 210), (120, 210)])
+    expected = {cell(1, 0): 0.5, cell(2, 0): 1.0, cell(2, 1): 0.5}
+    assert coverage_dict([repeated]) == pytest.approx(expected)
+
+
+def test_a_cell_covered_by_two_identical_parts_counts_at_most_fully():
+    """Fractions are at most 1 (the share of a cell's area) even where parts overlap."""
+    assert coverage_dict([box(110, 220, 120, 230), box(110, 220, 120, 230)]) == {cell(1, 1): 1.0}
+    covered = coverage_dict([box(105, 220, 120, 230), box(110, 220, 125, 230)])
+    assert covered == pytest.approx({cell(1, 0): 0.5, cell(1, 1): 1.0, cell(1, 2): 0.5})
+
+
+@pytest.mark.parametrize(
+    "rings",
+    [
+        [],
+        [np.array([(110, 220), (120, 230)])],  # too few points
+        [np.array([(110, 220), (120, 230), (110, 220)])],  # no area
+        [box(0, 0, 50, 50)],  # west of the raster
+        [box(110, 150, 120, 190)],  # south of the raster
+        [box(110, 250, 120, 260)],  # north of the raster
+    ],
+)
+def test_polygons_covering_nothing_give_no_cells(rings):
+    """No cell and no fraction (of equal, zero length), as cell numbers that index the raster."""
+    cells, fractions = polygon_coverage(rings, GEOTRANSFORM, SHAPE)
+    assert (len(cells), len(fractions)) == (0, 0)
+    assert np.arange(20.0)[cells].sum() == 0.0
+
+
+def test_cell_numbers_index_the_raster():
+    """The cells of a square straddling four cells pick those cells out of the raster."""
+    cells, fractions = polygon_coverage([box(115, 215, 125, 225)], GEOTRANSFORM, SHAPE)
+    values = np.arange(20.0)
+    assert values[cells].tolist() == [cell(1, 1), cell(1, 2), cell(2, 1), cell(2, 2)]
+    assert fractions == pytest.approx([0.25] * 4)
+
+
+def test_coverage_fractions_keep_the_shape_of_zones_by_cells():
+    """One row per zone, one column per cell, even when the last zone and cells are empty."""
+    fractions = coverage_fractions([[box(100, 230, 110, 240)], []], GEOTRANSFORM, SHAPE)
+    assert fractions.shape == (2, 20)
+    assert fractions.toarray()[0].tolist() == [1.0] + [0.0] * 19
+    assert coverage_fractions([], GEOTRANSFORM, SHAPE).shape == (0, 20)
+
+
+def test_overlapping_pairs_are_listed_largest_shared_excess_first():
+    """Pairs (z1, z2, shared excess) by hand: zones 2 and 3 share two doubly covered cells,
+    zones 0 and 3 one cell, zones 1 and 2 one cell; ties in order of z1."""
+    zones = [
+        [box(100, 230, 110, 240)],
+        [box(110, 230, 120, 240)],
+        [box(110, 230, 140, 240)],
+        [box(100, 230, 110, 240), box(120, 230, 140, 240)],
+    ]
+    overlap = overlaps(coverage_fractions(zones, GEOTRANSFORM, SHAPE))
+    assert (overlap.cells, overlap.excess, overlap.covered) == (4, 4.0, 8.0)
+    assert [pair[:2] for pair in overlap.pairs] == [(2, 3), (0, 3), (1, 2)]
+    assert [pair[2] for pair in overlap.pairs] == pytest.approx([2.0, 1.0, 1.0])
+
+
+def test_no_data_cells_count_as_nothing_even_in_the_last_block():
+    """Totals against numpy's nansum of a copy taken before the blocks are consumed; a last
+    block without data does not hide the data of the blocks before it."""
+    values = np.arange(1.0, 21.0).reshape(1, *SHAPE)
+    values[0, 0, 0] = np.nan
+    values[0, 3, :] = np.nan  # the bottom row has no data
+    expected_total = float(np.nansum(values))
+    fractions = coverage_fractions([[box(100, 230, 120, 240)]], GEOTRANSFORM, SHAPE)
+    result = zonal_sums(fractions, blocks(values.copy(), 1), SHAPE[1])
+    assert result.band_totals.tolist() == pytest.approx([expected_total])
+    assert result.sums[:, 0].tolist() == pytest.approx([2.0])  # cell (0, 0) has no data
+
+
+def test_shares_of_a_band_totalling_one():
+    """A band total of exactly 1 is an ordinary total: the shares are the sums."""
+    result = ZonalSums(sums=np.array([[0.25], [0.5]]), band_totals=np.array([1.0]))
+    assert result.shares()[:, 0].tolist() == [0.25, 0.5]
+    long = zone_long_table(result, ["a", "b"], ["total"], "outside")
+    assert long["share"].tolist() == pytest.approx([0.25, 0.5, 0.25])
+
+
+def test_a_band_totalling_zero_gives_empty_shares_without_warnings():
+    """Positive and negative cells can cancel: the shares are NaN, and numpy's divide and
+    invalid warnings (shown in QGIS's log) are not raised."""
+    import warnings
+
+    result = ZonalSums(sums=np.array([[2.0], [0.0]]), band_totals=np.array([0.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shares = result.shares()
+        long = zone_long_table(result, ["a", "b"], ["net"], "outside")
+    assert np.isnan(shares).all()
+    assert long["share"].isna().all()
+    assert pd.api.types.is_float_dtype(long["share"])
+
+
+def test_zone_table_values_ranks_and_default_zone_column():
+    """Band columns hold the sums; ranks are integers, three equal largest sums all rank 1;
+    the zone column is called "zone" unless named (callers drop it by that name)."""
+    result = ZonalSums(
+        sums=np.array([[5.0, 1.0], [5.0, 2.0], [5.0, 3.0], [1.0, 4.0]]),
+        band_totals=np.array([20.0, 10.0]),
+    )
+    wide = zone_table(result, ["a", "b", "c", "d"], ["total", "foreign"], rank_band=0)
+    assert wide.columns[0] == "zone"
+    assert wide["total"].tolist() == [5.0, 5.0, 5.0, 1.0]
+    assert wide["foreign"].tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert wide["rank"].tolist() == [1, 1, 1, 4]
+    assert pd.api.types.is_integer_dtype(wide["rank"])
+
+
+def test_zone_long_table_shares_by_hand():
+    """Shares are footprint / band total (the outside row too), as floats; default zone column."""
+    result = ZonalSums(sums=np.array([[4.0, 1.0], [6.0, 0.0]]), band_totals=np.array([20.0, 4.0]))
+    long = zone_long_table(result, ["a", "b"], ["total", "foreign"], "outside")
+    assert long.columns[0] == "zone"
+    assert long["zone"].tolist() == ["a", "a", "b", "b", "outside", "outside"]
+    assert long["footprint"].tolist() == [4.0, 1.0, 6.0, 0.0, 10.0, 3.0]
+    assert long["share"].tolist() == pytest.approx([0.2, 0.25, 0.3, 0.0, 0.5, 0.75])
+    assert pd.api.types.is_float_dtype(long["share"])
+
+
+def test_zone_long_table_without_zones_puts_everything_outside():
+    """No zones: one outside row per band holding the whole total (share 1), rank empty but
+    still an integer column."""
+    result = ZonalSums(sums=np.zeros((0, 2)), band_totals=np.array([5.0, 2.0]))
+    long = zone_long_table(result, [], ["total", "foreign"], "outside")
+    assert long["footprint"].tolist() == [5.0, 2.0]
+    assert long["share"].tolist() == [1.0, 1.0]
+    assert long["rank"].isna().all()
+    assert pd.api.types.is_integer_dtype(long["rank"])
