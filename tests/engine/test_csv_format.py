@@ -1,13 +1,16 @@
 """The plain CSV layout for hand-built MRIOs, and the emission inventory CSV."""
 
+import re
+
 import numpy as np
 import pytest
 
+from footprint_plugin.engine import files
 from footprint_plugin.engine.errors import LabelMismatchError, MrioFileError, MrioWarning
 from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
 from footprint_plugin.engine.mrio.csv_format import read_csv_mrio, read_emissions_csv
 from footprint_plugin.engine.mrio.results import unattributed_table
-from footprint_plugin.engine.mrio.stressors import select_stressor
+from footprint_plugin.engine.mrio.stressors import select_stressor, stressor_names
 
 FILES = {
     "producers.csv": """region,sector,total_output
@@ -150,3 +153,141 @@ def test_emissions_inventory_with_unknown_producers_lists_some(tmp_path):
         r"\.\.\. \(8 in total\). Known pairs are for example 'CN-BJ/steel'",
     ):
         read_emissions_csv(inventory, mrio.producers)
+
+
+@pytest.mark.parametrize(
+    ("file_name", "old", "new", "error", "fragment"),
+    [
+        (
+            "flows.csv",
+            "US,steel,CN-BJ,steel,2",
+            "US,steel,CN-SH,steel,2",
+            LabelMismatchError,
+            r"\(to_region, to_sector\)",
+        ),
+        (
+            "flows.csv",
+            "US,steel,CN-BJ,steel,2",
+            "US,steel,CN-BJ,steel,two",
+            MrioFileError,
+            "column 'value'",
+        ),
+        (
+            "final_demand.csv",
+            "US,steel,US,investment",
+            "US,iron,US,investment",
+            LabelMismatchError,
+            r"\(from_region, from_sector\)",
+        ),
+        ("producers.csv", "US,steel,30", "US,steel,thirty", MrioFileError, "column 'total_output'"),
+        ("stressors.csv", "kt,US,steel", "kt,US,iron", LabelMismatchError, r"\(region, sector\)"),
+        ("stressors.csv", "kt,US,steel,5", "kt,US,steel,five", MrioFileError, "column 'value'"),
+        (
+            "final_demand_stressors.csv",
+            "US,households",
+            "US,exports",
+            LabelMismatchError,
+            r"\(region, category\)",
+        ),
+        (
+            "final_demand_stressors.csv",
+            "households,2",
+            "households,2 kt",
+            MrioFileError,
+            "column 'value'",
+        ),
+    ],
+)
+def test_a_defect_names_the_file_it_is_in(tmp_path, file_name, old, new, error, fragment):
+    """Each file's labels and numbers are checked, and the message names the file at fault,
+    so that the user knows which of the five files to open."""
+    files = dict(FILES, **{file_name: FILES[file_name].replace(old, new)})
+    assert files[file_name] != FILES[file_name]
+    with pytest.raises(error, match=f"(^|/){re.escape(file_name)}: .*{fragment}"):
+        read_csv_mrio(write(tmp_path, files))
+
+
+def test_the_monetary_unit_and_the_name_are_kept(tmp_path):
+    """producers.csv's unit column is the MRIO's unit (each distinct unit once, in file order),
+    none without the column; the folder's name is the MRIO's name."""
+    folder = tmp_path / "hand_built"
+    folder.mkdir()
+    mrio = read_csv_mrio(write(folder, FILES))
+    assert (mrio.unit, mrio.name) == ("", "hand_built")
+    producers = "region,sector,Unit\nCN-BJ,steel,M EUR\nCN-BJ,power,M USD\nUS,steel,M EUR\n"
+    mrio = read_csv_mrio(write(folder, dict(FILES, **{"producers.csv": producers})))
+    assert mrio.unit == "M EUR, M USD"
+
+
+def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
+    """Excel's "CSV UTF-8" starts the file with a byte order mark; the first column's name
+    must still be found."""
+    write(tmp_path, FILES)
+    (tmp_path / "producers.csv").write_text(FILES["producers.csv"], encoding="utf-8-sig")
+    assert (tmp_path / "producers.csv").read_bytes().startswith(b"\xef\xbb\xbfregion")
+    mrio = read_csv_mrio(tmp_path)
+    assert mrio.producers[0] == ("CN-BJ", "steel")
+
+
+def test_nan_written_out_is_a_missing_number_like_an_empty_cell(tmp_path):
+    """numpy and pandas write a missing number as nan or NaN; it is read as NaN, like an empty
+    cell, not refused as text."""
+    mrio = read_csv_mrio(write(tmp_path, FILES))
+    inventory = tmp_path / "inventory.csv"
+    inventory.write_text("region,sector,emissions\nCN-BJ,steel,nan\nCN-BJ,power,NaN\nUS,steel,1\n")
+    emissions = read_emissions_csv(inventory, mrio.producers)
+    assert np.isnan(emissions[:2]).all() and emissions[2] == 1.0
+
+
+def test_producers_missing_from_the_inventory_get_zero(tmp_path):
+    """The inventory covers only some producers: the others, the last one included, get 0."""
+    mrio = read_csv_mrio(write(tmp_path, FILES))
+    inventory = tmp_path / "inventory.csv"
+    inventory.write_text("region,sector,emissions\nCN-BJ,steel,7\n")
+    assert read_emissions_csv(inventory, mrio.producers).tolist() == [7.0, 0.0, 0.0]
+
+
+def test_extensions_and_their_direct_emissions_are_kept_apart(tmp_path):
+    """Extensions and stressors keep their order of first appearance (the choice list's
+    order); an extension with rows only in final_demand_stressors.csv keeps its direct
+    emissions, and one without such rows has no F_Y (None, as for pymrio without F_Y)."""
+    files = dict(
+        FILES,
+        **{
+            "stressors.csv": "extension,stressor,unit,region,sector,value\n"
+            "water,blue,m3,US,steel,4\nwater,green,m3,CN-BJ,power,6\n",
+            "final_demand_stressors.csv": "extension,stressor,unit,region,category,value\n"
+            "heat,CO2,kt,US,investment,3\nheat,CO2,kt,CN-BJ,households,1\n",
+        },
+    )
+    mrio = read_csv_mrio(write(tmp_path, files))
+    assert stressor_names(mrio) == ["water/blue", "water/green", "heat/CO2"]
+    water, heat = mrio.extensions["water"], mrio.extensions["heat"]
+    assert water.from_final_demand is None
+    np.testing.assert_array_equal(water.from_producers, [[0, 0, 4], [0, 6, 0]])
+    np.testing.assert_array_equal(heat.from_producers, [[0, 0, 0]])
+    np.testing.assert_array_equal(heat.from_final_demand, [[1, 0, 3]])
+    assert water.stressors.name == heat.stressors.name == "stressor"  # as pymrio's F rows
+
+
+def test_text_in_the_inventory_names_the_inventory(tmp_path):
+    """A value that is not a number is refused, naming the inventory file and its line."""
+    mrio = read_csv_mrio(write(tmp_path, FILES))
+    inventory = tmp_path / "inventory.csv"
+    inventory.write_text("region,sector,emissions\nUS,steel,1\nCN-BJ,steel,1.5 kt\n")
+    with pytest.raises(MrioFileError, match=r"(^|/)inventory\.csv: column 'emissions'.* 3\b"):
+        read_emissions_csv(inventory, mrio.producers)
+
+
+def test_files_are_read_as_utf8_whatever_the_locale(tmp_path, monkeypatch):
+    """On Windows the locale's encoding is cp1252: a UTF-8 file with non-ASCII labels must still
+    read as UTF-8 there. ``open`` is given that locale's default to simulate such a machine."""
+    real_open = open
+
+    def cp1252_locale_open(file, mode="r", *args, encoding=None, **kwargs):
+        return real_open(file, mode, *args, encoding=encoding or "cp1252", **kwargs)
+
+    monkeypatch.setattr(files, "open", cp1252_locale_open, raising=False)
+    write(tmp_path, {name: text.replace("US", "Zürich") for name, text in FILES.items()})
+    mrio = read_csv_mrio(tmp_path)
+    assert mrio.producers[2] == ("Zürich", "steel")

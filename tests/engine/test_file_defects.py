@@ -239,3 +239,17 @@ def test_an_empty_file_is_named(tmp_path, reader):
         assert read() == ([], [])  # no rows and no header: each caller says what it lacks
     else:
         refused(read, re.escape(str(path.parent)) + ".*" + EMPTY[reader])
+
+
+def test_an_intact_but_malformed_zip_member_is_malformed(tmp_path):
+    """A zip member that is intact but not a table (a row with a cell too many) is reported as
+    such, naming the member in the zip."""
+    folder = pymrio_folder(tmp_path)
+    lines = (folder / "Z.txt").read_text().splitlines(keepends=True)
+    lines[5] = lines[5].rstrip("\n") + "\t1\n"
+    (folder / "Z.txt").write_text("".join(lines))
+    archive = zipped(folder)
+    refused(
+        lambda: read_mrio(archive),
+        re.escape(f"mrio/Z.txt in {archive} cannot be read as a table"),
+    )

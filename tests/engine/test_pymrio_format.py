@@ -1,6 +1,7 @@
 """Reading pymrio's text format: its own test MRIO, zip archives, and the layout's corners."""
 
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -9,8 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from footprint_plugin.engine.errors import MrioFileError, MrioWarning, UnknownNameError
-from footprint_plugin.engine.mrio.pymrio_format import read_pymrio
+from footprint_plugin.engine.errors import (
+    LabelMismatchError,
+    MrioFileError,
+    MrioWarning,
+    UnknownNameError,
+)
+from footprint_plugin.engine.mrio.pymrio_format import (
+    ExtensionTables,
+    mrio_from_frames,
+    read_pymrio,
+)
 from footprint_plugin.engine.mrio.stressors import select_stressor, stressor_names
 
 TEST_MRIO = Path(__file__).resolve().parents[2] / "tests" / "data" / "test_mrio"
@@ -166,4 +176,161 @@ def test_extension_without_f_or_s_is_reported(tmp_path):
     save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
     save_like_pymrio(tmp_path / "emissions", {"M": emissions}, "Extension", "Emissions")
     with pytest.raises(MrioFileError, match="extension 'emissions' has no F"):
+        read_pymrio(tmp_path)
+
+
+def test_final_demand_coefficients_and_units_of_an_mrio_saved_as_a(tmp_path):
+    """pymrio after reset_to_coefficients saves A, x, S and S_Y: the direct emissions are
+    F_Y = S_Y·diag(Y's column sums), and unit.txt still gives the monetary unit(s)."""
+    flows, demand, emissions = tiny_tables()
+    output = flows.sum(axis=1) + demand.sum(axis=1)
+    direct = pd.DataFrame(
+        [[2.0, 6.0], [0.0, 1.0], [3.0, 0.0]], index=emissions.index, columns=demand.columns
+    )
+    column_totals = np.array([8.0, 6.5])  # Y's column sums: 4 + 3 + 1 and 1 + 0.5 + 5
+    save_like_pymrio(
+        tmp_path,
+        {
+            "A": flows / output.to_numpy()[None, :],
+            "Y": demand,
+            "x": output.to_frame("indout"),
+            "unit": pd.DataFrame({"unit": ["M EUR", "M EUR", "M USD"]}, index=flows.index),
+        },
+    )
+    save_like_pymrio(
+        tmp_path / "emissions",
+        {"S": emissions / output.to_numpy()[None, :], "S_Y": direct / column_totals[None, :]},
+        "Extension",
+        "Emissions",
+    )
+    mrio = read_pymrio(tmp_path)
+    assert mrio.unit == "M EUR, M USD"
+    np.testing.assert_allclose(
+        mrio.extensions["emissions"].from_final_demand, direct.to_numpy(), rtol=1e-11
+    )
+
+
+def test_no_unit_or_name_is_empty(tmp_path):
+    """Without unit.txt the MRIO has no unit; without metadata.json, without a name in it, or
+    with a broken one, it has no name (the name is only shown, so a broken file is no error)."""
+    flows, demand, _ = tiny_tables()
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
+    assert (read_pymrio(tmp_path).unit, read_pymrio(tmp_path).name) == ("", "")
+    for metadata in ('{"version": "1"}', '{"name": '):
+        (tmp_path / "metadata.json").write_text(metadata)
+        assert read_pymrio(tmp_path).name == ""
+    (tmp_path / "metadata.json").write_text('{"name": "tiny"}')
+    assert read_pymrio(tmp_path).name == "tiny"
+
+
+def test_frames_without_a_unit_or_name_give_none():
+    """mrio_from_frames (for notebooks) leaves the unit and the name empty unless given."""
+    flows, demand, _ = tiny_tables()
+    mrio = mrio_from_frames(final_demand=demand, intermediate_flows=flows)
+    assert (mrio.unit, mrio.name) == ("", "")
+
+
+def test_tables_in_another_order_are_lined_up_by_label(tmp_path):
+    """Y's rows, F's columns and F_Y's rows and columns may come in any order: each value
+    goes to the producer, final-demand column and stressor its labels name."""
+    flows, demand, emissions = tiny_tables()
+    direct = pd.DataFrame(
+        [[2.0, 6.0], [0.0, 1.0], [3.0, 0.0]], index=emissions.index, columns=demand.columns
+    )
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand.iloc[::-1]})
+    save_like_pymrio(
+        tmp_path / "emissions",
+        {"F": emissions.iloc[:, [2, 0, 1]], "F_Y": direct.iloc[[1, 2, 0], ::-1]},
+        "Extension",
+        "Emissions",
+    )
+    mrio = read_pymrio(tmp_path)
+    np.testing.assert_array_equal(mrio.final_demand, demand.to_numpy())
+    extension = mrio.extensions["emissions"]
+    np.testing.assert_array_equal(extension.from_producers, emissions.to_numpy())
+    np.testing.assert_array_equal(extension.from_final_demand, direct.to_numpy())
+
+
+def test_stressor_label_names_of_frames_are_kept():
+    """Frames taken from a pymrio IOSystem keep their stressors' level names ('stressor',
+    'compartment'), with one level or two."""
+    flows, demand, emissions = tiny_tables()
+    single = emissions.droplevel("compartment").iloc[[0, 2]]
+    mrio = mrio_from_frames(
+        final_demand=demand,
+        intermediate_flows=flows,
+        extensions={"emissions": ExtensionTables(F=emissions), "gases": ExtensionTables(F=single)},
+    )
+    assert list(mrio.extensions["emissions"].stressors.names) == ["stressor", "compartment"]
+    assert mrio.extensions["gases"].stressors.name == "stressor"
+
+
+@pytest.mark.parametrize("with_output", [True, False])
+def test_an_extension_that_cannot_give_f_is_refused(tmp_path, with_output):
+    """F comes from F, or from S and x: an extension with neither (x or not), or with S but
+    no x, is refused with a message, not a traceback."""
+    flows, demand, emissions = tiny_tables()
+    tables = {"Z": flows, "Y": demand}
+    if with_output:
+        tables["x"] = (flows.sum(axis=1) + demand.sum(axis=1)).to_frame("indout")
+    save_like_pymrio(tmp_path, tables)
+    save_like_pymrio(tmp_path / "emissions", {"M": emissions}, "Extension", "Emissions")
+    with pytest.raises(MrioFileError, match="extension 'emissions' has no F"):
+        read_pymrio(tmp_path)
+    save_like_pymrio(tmp_path / "emissions", {"S": emissions}, "Extension", "Emissions")
+    if not with_output:
+        with pytest.raises(MrioFileError, match="extension 'emissions' has no F"):
+            read_pymrio(tmp_path)
+
+
+def test_an_empty_cell_is_a_missing_number(tmp_path):
+    """pandas writes NaN as an empty cell: F reads it back as NaN (reported as unattributed
+    later), not as text."""
+    flows, demand, emissions = tiny_tables()
+    emissions.iloc[1, 2] = np.nan
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
+    save_like_pymrio(tmp_path / "emissions", {"F": emissions}, "Extension", "Emissions")
+    assert "\t\n" in (tmp_path / "emissions" / "F.txt").read_text()
+    from_producers = read_pymrio(tmp_path).extensions["emissions"].from_producers
+    assert np.isnan(from_producers[1, 2])
+    assert np.isfinite(np.delete(from_producers.ravel(), 5)).all()
+
+
+def test_folders_that_are_not_extensions_are_ignored(tmp_path):
+    """Other folders next to the MRIO's files (notes, results) are not extensions."""
+    flows, demand, emissions = tiny_tables()
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
+    save_like_pymrio(tmp_path / "emissions", {"F": emissions}, "Extension", "Emissions")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "readme.txt").write_text("made by hand")
+    assert list(read_pymrio(tmp_path).extensions) == ["emissions"]
+
+
+def test_a_repeated_stressor_out_of_order_is_refused_as_such(tmp_path):
+    """F_Y must list F's stressors; a repeated one it cannot line up is named as repeated."""
+    flows, demand, emissions = tiny_tables()
+    repeated = emissions.droplevel("compartment")  # CO2, CO2, CH4
+    direct = pd.DataFrame(1.0, index=repeated.index[[0, 2, 1]], columns=demand.columns)
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
+    save_like_pymrio(
+        tmp_path / "emissions", {"F": repeated, "F_Y": direct}, "Extension", "Emissions"
+    )
+    with pytest.raises(LabelMismatchError, match=r"rows of F_Y .*repeated: 'CO2'"):
+        read_pymrio(tmp_path)
+
+
+def test_single_level_stressors_are_plain_labels(tmp_path):
+    """A stressor table with one label column gives plain labels, not one-element tuples."""
+    flows, demand, emissions = tiny_tables()
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
+    single = emissions.droplevel("compartment").iloc[[0, 2]]
+    save_like_pymrio(tmp_path / "gases", {"F": single}, "Extension", "Gases")
+    assert list(read_pymrio(tmp_path).extensions["gases"].stressors) == ["CO2", "CH4"]
+
+
+def test_a_validation_error_names_the_mrio(tmp_path):
+    """An MRIO that reads but does not validate is named, so that the user knows which."""
+    flows, demand, _ = tiny_tables()
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand.iloc[:2]})
+    with pytest.raises(LabelMismatchError, match=f"^{re.escape(str(tmp_path))}: .*rows of Y"):
         read_pymrio(tmp_path)
