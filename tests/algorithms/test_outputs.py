@@ -220,6 +220,7 @@ def test_outputs_written_aside_load_from_their_destinations(processing, provider
         ('ogr:dbname="{gpkg}" table="facilities" (geom)', r"would write into .*inventory\.gpkg"),
         ("ogr:dbname={gpkg} table=facilities (geom)", r"would write into .*inventory\.gpkg"),
         ("ogr:dbname={gpkg} table=another (geom)", r"would write into .*inventory\.gpkg"),
+        ("{gpkg}|layername=another", r"would write into .*inventory\.gpkg"),
     ],
 )
 def test_an_output_onto_or_into_the_inventory_geopackage_is_refused(
