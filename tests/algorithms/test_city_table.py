@@ -82,6 +82,15 @@ def test_cells_straddling_city_borders_are_apportioned_by_area(processing, provi
     assert Path(out.with_suffix(".qml")).is_file()
     assert layer.renderer().type() == "graduatedSymbol"
     assert layer.renderer().classAttribute() == foreign
+    # its legend: a class for 0, then classes that follow on, cover every city and say
+    # their bounds
+    ranges = layer.renderer().ranges()
+    assert (ranges[0].lowerValue(), ranges[0].upperValue(), ranges[0].label()) == (0, 0, "0")
+    for before, after in zip(ranges[1:], ranges[2:]):
+        assert after.lowerValue() == before.upperValue()
+    assert ranges[1].lowerValue() == 0 and ranges[-1].upperValue() >= 0.25 * max(west, east)
+    for r in ranges[1:]:
+        assert r.label() == f"{r.lowerValue():.3g} – {r.upperValue():.3g}"
 
     table = long_rows(result)
     assert len(table) == 3 * 3

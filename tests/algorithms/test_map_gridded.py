@@ -336,6 +336,19 @@ def test_the_automatic_sub_cell_count_spreads_a_coarse_cell_by_area(processing, 
     assert_bands(results, expected)
 
 
+def test_the_automatic_sub_cell_count_follows_the_cell_width_not_its_position(
+    processing, provider, tmp_path
+):
+    """The second coarse cell alone, in a raster starting at x = 15 km: k is still 3 (from
+    its 15 km width), so the spread is exactly by area; a k from its position (8 sub-cells of
+    1.875 km) would not put a third of it on each side of 20 km by area."""
+    raster = write_raster(
+        tmp_path / "coarse.tif", [COARSE[0][1:]], (15000.0, TOP), (15000.0, 15000.0), EQUAL_AREA
+    )
+    results = run_equal_area(processing, tmp_path, [raster], SECTORS="ELEC")
+    assert_bands(results, analytic_bands(COARSE_CELLS[1:], 20000.0))
+
+
 def test_one_sub_cell_puts_a_coarse_cell_in_the_output_cell_of_its_centre(
     processing, provider, tmp_path
 ):
@@ -473,3 +486,12 @@ def test_the_consumer_table_holds_the_hand_computed_footprints(
         assert bool(rows.loc[region, "domestic"]) == (region != "F")
         assert rows.loc[region, "band"] == ("F" if region == "F" else "domestic")
     assert results["TOTAL"] == pytest.approx(226.0)
+
+
+def test_a_raster_of_zeros_is_refused_as_nothing_to_map(processing, provider, tmp_path):
+    """No cell holds an emission: a clear refusal, not an empty map passed off as a result."""
+    raster = write_raster(
+        tmp_path / "zeros.tif", [[0.0, 0.0]], (0.0, TOP), (15000.0, 15000.0), EQUAL_AREA
+    )
+    with pytest.raises(QgsProcessingException, match="no emission sources"):
+        run_equal_area(processing, tmp_path, [raster], SECTORS="ELEC")
