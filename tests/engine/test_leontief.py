@@ -10,6 +10,7 @@ from footprint_plugin.engine.mrio.attribution import driven_shares
 from footprint_plugin.engine.mrio.leontief import (
     SPARSE_DENSITY_THRESHOLD,
     SPARSE_MIN_SIZE,
+    LeontiefSolver,
     choose_method,
 )
 from footprint_plugin.engine.mrio.model import build_mrio
@@ -50,3 +51,42 @@ def test_a_singular_system_is_refused(method):
         names = [f"{region}/{sector}" for region, sector in PRODUCERS[:2]]
         assert "broke down at" in str(raised.value)
         assert any(name in str(raised.value) for name in names)
+    else:  # SuperLU names no pivot: the message must not claim a place
+        assert "broke down at" not in str(raised.value)
+
+
+def leontief_solution(flows, total_output, rhs):
+    """X from (I - Z diag(x)^-1) X = rhs, by numpy in float64 (the reference)."""
+    flows = np.asarray(flows, dtype=np.float64)
+    total_output = np.asarray(total_output, dtype=np.float64)
+    return np.linalg.solve(np.eye(len(total_output)) - flows / total_output[None, :], rhs)
+
+
+FLOWS_2 = np.array([[1, 3], [2, 0]])
+OUTPUT_2 = np.array([4.0, 6.0])
+RHS_2 = np.array([[1.0, 0.5], [2.0, 1.5]])
+
+
+@pytest.mark.parametrize("method", ["dense", "sparse"])
+def test_integer_flows_are_solved_in_floating_point(method):
+    """Z of integers (counts of money units) is scaled by 1/x without integer truncation."""
+    solver = LeontiefSolver(FLOWS_2, OUTPUT_2, method=method)
+    expected = leontief_solution(FLOWS_2, OUTPUT_2, RHS_2)
+    np.testing.assert_allclose(solver.solve(RHS_2), expected, rtol=1e-13)
+
+
+def test_single_precision_output_is_inverted_in_double_precision():
+    """x read as float32 (3 and 7 exactly) is inverted in float64: 1/3 is not the float32
+    0.33333334, whose error of 1e-8 would show in X."""
+    output = np.array([3.0, 7.0], dtype=np.float32)
+    expected = leontief_solution(FLOWS_2 / 2, output, RHS_2)
+    np.testing.assert_allclose(
+        LeontiefSolver(FLOWS_2 / 2, output, method="dense").solve(RHS_2), expected, rtol=1e-14
+    )
+
+
+def test_the_callers_sparse_flows_are_not_modified():
+    """Z given in the CSC format the sparse LU works in is still not scaled in place."""
+    flows = scipy.sparse.csc_matrix(FLOWS_2, dtype=np.float64)
+    LeontiefSolver(flows, OUTPUT_2, method="sparse")
+    np.testing.assert_array_equal(flows.toarray(), FLOWS_2)

@@ -6,8 +6,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse
 
 from footprint_plugin.engine.errors import (
+    EmissionOverflowError,
     LabelMismatchError,
     MrioFileError,
     MrioWarning,
@@ -18,13 +20,14 @@ from footprint_plugin.engine.errors import (
 )
 from footprint_plugin.engine.mrio.aggregation import match_regions, sum_by
 from footprint_plugin.engine.mrio.attribution import attribute_emissions, driven_shares
-from footprint_plugin.engine.mrio.model import build_mrio
+from footprint_plugin.engine.mrio.model import Extension, build_mrio
 from footprint_plugin.engine.mrio.pymrio_format import (
     ExtensionTables,
     mrio_from_frames,
     read_pymrio,
 )
 from footprint_plugin.engine.mrio.stressors import select_stressor
+from footprint_plugin.engine.reasons import PRODUCER_NON_FINITE
 
 PRODUCERS = [("A", "farm"), ("A", "mill"), ("B", "farm")]
 DEMAND_LABELS = [("A", "households"), ("B", "households")]
@@ -263,3 +266,100 @@ def test_tables_of_the_wrong_length_are_refused():
         build(final_demand=DEMAND[:2])
     with pytest.raises(ShapeError, match=r"x has length 2, but there are 3 producers"):
         build(total_output=[1.0, 2.0])
+
+
+def test_tables_of_the_wrong_size_are_named():
+    """The message says which table is wrong (A, not Z, when A was given) and against what."""
+    with pytest.raises(ShapeError, match=r"^A has shape \(3, 2\), but it must be square"):
+        build(intermediate_flows=None, technical_coefficients=FLOWS[:, :2] / 10)
+    with pytest.raises(ShapeError, match=r"^Z has length 2, but there are 3 producers"):
+        build(intermediate_flows=FLOWS[:2, :2])
+    with pytest.raises(
+        ShapeError, match=r"^Y columns has length 1, but there are 2 final-demand columns"
+    ):
+        build(final_demand=DEMAND[:, :1])
+
+
+def extension(from_producers=((1.0, 2.0, 3.0),), from_final_demand=((0.5, 0.5),)):
+    return Extension(
+        "emissions", pd.Index(["CO2"]), np.array(from_producers), from_final_demand, ("t",)
+    )
+
+
+@pytest.mark.parametrize(
+    "table, what",
+    [
+        ("intermediate_flows", "Z"),
+        ("technical_coefficients", "A"),
+        ("final_demand", "Y"),
+        ("total_output", "x"),
+        ("extension", "F_Y of extension 'emissions'"),
+    ],
+)
+def test_a_missing_value_given_as_none_is_refused_with_its_table_named(table, what):
+    """None (an empty cell in an object column) counts as NaN, not as a type error."""
+    arguments = {
+        "intermediate_flows": dict(intermediate_flows=[[1.0, None, 0.5], *FLOWS[1:].tolist()]),
+        "technical_coefficients": dict(
+            intermediate_flows=None, technical_coefficients=[[0.1, None, 0.1], *FLOWS[1:] / 100]
+        ),
+        "final_demand": dict(final_demand=[[3.0, None], *DEMAND[1:].tolist()]),
+        "total_output": dict(total_output=[1.0, None, 2.0]),
+        "extension": dict(extensions=[extension(from_final_demand=[[0.5, None]])]),
+    }[table]
+    with pytest.raises(NonFiniteError, match=rf"^{what} holds 1 NaN or infinite value"):
+        build(**arguments)
+
+
+def test_a_missing_emission_in_f_is_kept_as_nan_and_left_unattributed():
+    """F may hold missing amounts: kept as NaN and reported, not attributed."""
+    mrio = build(extensions=[extension(from_producers=[[1.0, None, 3.0]])])
+    account = select_stressor(mrio, "emissions/CO2")
+    assert np.isnan(account.from_producers[1])
+    result = attribute_emissions(driven_shares(mrio), account.from_producers)
+    assert result.reasons[1] == PRODUCER_NON_FINITE
+    np.testing.assert_allclose(result.attributed.sum(axis=1), [1.0, 0.0, 3.0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("as_sparse", [False, True])
+def test_a_producer_without_value_added_is_refused(as_sparse):
+    """Inputs exactly equal to output (A's column sums to exactly 1) is already refused: the
+    mill's x = 2 is all bought from the farm."""
+    flows = np.array([[0.0, 2.0], [0.0, 0.0]])
+    demand = np.array([[0.0], [2.0]])
+    with pytest.raises(SingularSystemError, match=r"for 1 producer\(s\): 'A/mill' \(largest 1\)"):
+        build_mrio(
+            PRODUCERS[:2],
+            DEMAND_LABELS[:1],
+            demand,
+            intermediate_flows=scipy.sparse.csr_matrix(flows) if as_sparse else flows,
+        )
+
+
+def test_a_singular_system_given_as_a_names_the_producer():
+    """Solving x from A: (I - A) = [[1, 2], [0.5, 1]] has, after LU with partial pivoting
+    (pivot row 0), a zero second pivot, 1 - 0.5 * 2 = 0: the mill's."""
+    with pytest.raises(SingularSystemError, match=r"broke down at 'A/mill'"):
+        build_mrio(
+            PRODUCERS[:2],
+            DEMAND_LABELS[:1],
+            np.array([[3.0], [1.5]]),
+            technical_coefficients=np.array([[0.0, -2.0], [-0.5, 0.0]]),
+        )
+
+
+def test_wrong_length_direct_emissions_are_named():
+    with pytest.raises(
+        ShapeError,
+        match=r"^direct emissions has 1 values but the MRIO has 2 of final-demand columns",
+    ):
+        attribute_emissions(driven_shares(build()), [1.0, 2.0, 3.0], [1.0])
+
+
+def test_emissions_overflowing_float64_are_refused_naming_which():
+    """Finite amounts whose total is beyond float64 (1.8e308) could not give a right total."""
+    shares = driven_shares(build())
+    with pytest.raises(EmissionOverflowError, match=r"^The emissions add up to more"):
+        attribute_emissions(shares, [1e308, 1e308, 1.0])
+    with pytest.raises(EmissionOverflowError, match=r"^The direct emissions add up to more"):
+        attribute_emissions(shares, [1.0, 2.0, 3.0], [1e308, 1e308])

@@ -1,12 +1,14 @@
 """Result tables: long form, footprints per consumer, unattributed account, domestic/foreign."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from footprint_plugin.engine.mrio.attribution import (
     attribute_emissions,
     driven_shares,
 )
+from footprint_plugin.engine.mrio.model import build_mrio
 from footprint_plugin.engine.mrio.results import (
     attribution_table,
     domestic_foreign_split,
@@ -19,6 +21,7 @@ from footprint_plugin.engine.reasons import (
     PRODUCER_NON_FINITE,
     PRODUCER_ZERO_OUTPUT,
 )
+from tests.engine.test_mrio_validation import DEMAND_LABELS, PRODUCERS
 from tests.synthetic import random_mrio
 
 REGIONS = ["CN-BJ", "CN-SH", "US", "JP"]
@@ -123,4 +126,48 @@ def test_unattributed_account_has_a_reason_per_producer(mrio):
         result.attributed.sum(axis=1)[finite] + result.unattributed[finite],
         emissions[finite],
         rtol=1e-12,
+    )
+
+
+def test_footprint_by_consumer_is_by_region_by_default(attribution):
+    table = footprint_by_consumer(attribution)
+    assert table["consumer_region"].tolist() == REGIONS
+    assert table.index.equals(pd.RangeIndex(len(REGIONS)))  # plain rows, like the other tables
+
+
+def two_consumers(emissions, direct=None):
+    """One producer with Y = (1, 3) for consumer regions A and B: shares 0.25 and 0.75."""
+    mrio = build_mrio(
+        PRODUCERS[:1], DEMAND_LABELS, np.array([[1.0, 3.0]]), intermediate_flows=np.zeros((1, 1))
+    )
+    return attribute_emissions(driven_shares(mrio), emissions, direct)
+
+
+def test_shares_of_a_total_of_exactly_one():
+    table = footprint_by_consumer(two_consumers([1.0]))
+    assert table["footprint"].tolist() == [0.25, 0.75]
+    assert table["share"].tolist() == [0.25, 0.75]
+
+
+def test_shares_are_undefined_when_footprints_cancel_out():
+    """Direct emissions of +1 and -1 (a removal) and nothing attributed: the total is 0, so
+    shares are undefined (NaN), not infinite."""
+    table = footprint_by_consumer(two_consumers([0.0], [1.0, -1.0]), include_direct=True)
+    assert table["footprint"].tolist() == [1.0, -1.0]
+    assert table["share"].isna().all()
+
+
+def test_domestic_foreign_split_columns(attribution):
+    split = domestic_foreign_split(attribution, "US")
+    assert list(split.columns) == [
+        "producing_region",
+        "producing_sector",
+        "home_producer",
+        "emissions",
+        "domestic",
+        "foreign",
+        "unattributed",
+    ]
+    assert split["producing_sector"].tolist() == list(
+        attribution.producers.get_level_values("sector")
     )
