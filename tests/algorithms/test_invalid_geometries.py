@@ -15,6 +15,7 @@ import pytest
 from qgis.core import QgsApplication
 
 from tests.algorithms.map_cases import (
+    REGION_A,
     REGION_B,
     SHARES,
     balance,
@@ -247,3 +248,24 @@ def test_the_attributed_sources_keep_their_invalid_features(processing, provider
         None,
         "invalid geometry (could not be repaired)",
     ]
+
+
+def test_a_region_that_keeps_no_area_once_repaired_is_left_out_and_the_next_are_read(
+    processing, provider, tmp_path, geos_messages, capfd
+):
+    # Region Z, first in the layer, is a flat ring (three points on y = 0, no area): repaired,
+    # it keeps no polygon, so it is left out with a warning; A and B after it still hold
+    # their points.
+    flat = "POLYGON((40000 0,50000 0,60000 0,40000 0))"
+    regions = regions_layer(boxes=(("Z", flat), ("A", REGION_A), ("B", REGION_B)))
+    points = sources_layer(
+        "Point",
+        [("POINT(5000 5000)", 10.0, "ELEC", None), ("POINT(25000 5000)", 20.0, "ELEC", None)],
+    )
+    results, bands, feedback = run_map(processing, tmp_path, points, regions)
+
+    np.testing.assert_allclose(bands[:, 0, 0], expected_bands(10.0, "A"), rtol=1e-6)
+    np.testing.assert_allclose(bands[:, 0, 2], expected_bands(20.0, "B"), rtol=1e-6)
+    assert balance(results).loc[("unattributed", "no_region"), "amount"] == 0
+    assert "keep no area once repaired and were left out: 'Z'" in feedback.log
+    no_geos_trouble(geos_messages, capfd)

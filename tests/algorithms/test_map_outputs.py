@@ -46,6 +46,9 @@ def assert_styled(layer):
     assert renderer.band() == 3
     items = renderer.shader().rasterShaderFunction().colorRampItemList()
     assert items[0].value == 0 and len(items) >= 2
+    zero = items[0]  # the territory without footprint: light grey, labelled 0
+    assert zero.label == "0" and zero.color.isValid()
+    assert zero.color.red() == zero.color.green() == zero.color.blue() > 200
     assert items[-1].value >= 25.0  # the largest foreign cell: 100 t x 0.25
 
 

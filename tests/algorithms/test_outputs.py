@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import pytest
 from osgeo import gdal, ogr, osr
-from qgis.core import QgsProcessingException
+from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 
 from footprint_plugin.algorithms.map_base import FootprintMapAlgorithm
 from footprint_plugin.qgis_io.outputs import PARTIAL_PREFIX
@@ -235,6 +235,29 @@ def test_an_output_onto_or_into_the_inventory_geopackage_is_refused(
         INPUT=f"{inventory}|layername=facilities",
         OUTPUT_SOURCES=destination.format(gpkg=inventory),
     )
+    assert digest(inventory) == before
+
+
+def test_an_output_onto_the_file_of_an_input_given_as_a_project_layer_is_refused(
+    processing, provider, tmp_path
+):
+    """INPUT given as a loaded layer's id (as the dialog passes it): its file is found
+    through the layer, and an output onto it is refused."""
+    inventory = inventory_geopackage(tmp_path / "inventory.gpkg")
+    layer = QgsVectorLayer(f"{inventory}|layername=facilities", "facilities", "ogr")
+    project = QgsProject.instance()
+    project.addMapLayer(layer)
+    before = digest(inventory)
+    try:
+        refused_before_any_work(
+            processing,
+            tmp_path,
+            r"would replace .*inventory\.gpkg.* INPUT",
+            INPUT=layer.id(),
+            OUTPUT_SOURCES=str(inventory),
+        )
+    finally:
+        project.removeAllMapLayers()
     assert digest(inventory) == before
 
 

@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from osgeo import gdal
+from osgeo import gdal, ogr, osr
 from qgis.core import QgsProcessingException
 
 from tests.algorithms.map_cases import read_bands
@@ -247,4 +247,32 @@ def test_a_side_table_that_is_not_the_named_output_is_refused(
                 "OUTPUT_HTML": str(tmp_path / "report.html"),
             },
         )
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_a_report_onto_the_file_of_a_layer_it_draws_is_refused(processing, provider, tmp_path):
+    """BOUNDARIES and POINTS are layers drawn over the map: an output onto one of their files
+    is refused before anything is written, and the file is left as it was."""
+    path = tmp_path / "plain.tif"
+    dataset = gdal.GetDriverByName("GTiff").Create(str(path), 4, 4, 1, gdal.GDT_Float32)
+    dataset.SetGeoTransform((0, 1000, 0, 4000, 0, -1000))
+    dataset.SetProjection("EPSG:3035")
+    dataset.GetRasterBand(1).SetDescription("driven by foreign final demand")
+    dataset = None
+    boundaries = tmp_path / "boundaries.gpkg"
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(boundaries))
+    source.CreateLayer("provinces", osr.SpatialReference(), ogr.wkbPolygon)
+    source = None
+    before = boundaries.read_bytes()
+    with pytest.raises(QgsProcessingException, match=r"would replace .*boundaries\.gpkg"):
+        processing.run(
+            "footprint:report",
+            {
+                "FOOTPRINT": str(path),
+                "BOUNDARIES": str(boundaries),
+                "OUTPUT_HTML": str(tmp_path / "report.html"),
+                "OUTPUT_MAP": str(boundaries),
+            },
+        )
+    assert boundaries.read_bytes() == before
     assert not (tmp_path / "report.html").exists()
