@@ -1,5 +1,7 @@
 """footprint:hotspots on hand-made rasters with known answers, and its bad-input messages."""
 
+import re
+
 import numpy as np
 import pytest
 from osgeo import gdal
@@ -61,7 +63,15 @@ def test_uniform_raster_holds_the_level_in_the_level_of_the_area(processing, pro
     curve = [(f["area_share"], f["footprint_share"]) for f in result["CURVE"].getFeatures()]
     assert curve[0] == (0.0, 0.0) and curve[-1] == (1.0, 1.0)
     page = report.read_text(encoding="utf-8")
-    assert "<svg" in page and "Footprint hotspots" in page and "75%" in page
+    assert "<svg" in page and "<title>Footprint hotspots</title>" in page
+    assert re.findall(r"<h2>(.*?)</h2>", page) == ["Headline", "Concentration curve", "Cell areas"]
+    # the headline, by hand: 75 of 100 cells of 1 km², 3 t each
+    facts = dict(re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", page))
+    assert facts["Level"] == "75%"
+    assert facts["Share of the territory&#x27;s area holding it"] == "75%"
+    assert (facts["Hotspot cells"], facts["Hotspot area (km²)"]) == ("75", "75")
+    assert (facts["Territory area (km²)"], facts["Footprint of the territory"]) == ("100", "300")
+    assert (facts["Share held by the hotspot cells"], facts["Gini index"]) == ("75%", "0.0000")
 
 
 def test_one_hot_cell_and_the_boundary_cell(processing, provider, tmp_path):

@@ -393,6 +393,9 @@ def test_attributed_sources_are_the_cell_centres_with_their_accounts(
     )
     crs, points = source_points(results["OUTPUT_SOURCES"])
     assert crs == "EPSG:6933"
+    # where each point comes from first, in reading order: layer, band, sector, row, col
+    names = [name for name in points[0][0] if name != "fid"]
+    assert names[:6] == ["layer", "band", "sector", "row", "col", "emission"]
     rows = {(f["layer"], f["row"], f["col"]): (f, x, y) for f, x, y in points}
     assert len(rows) == len(points)
     # one point per non-zero cell (0 and nodata cells give none): 6 ELEC cells, 2 STEEL cells

@@ -6,6 +6,7 @@ with pandas; on a tiny hand-made MRIO they are computed by hand (see ``hand_mrio
 """
 
 import hashlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -129,7 +130,22 @@ def test_accounts_add_up_to_the_emissions_and_match_pymrio(
         "reg6": "foreign",
     }
     page = report.read_text(encoding="utf-8")
-    assert "MRIO footprint accounts" in page and "reg1" in page
+    assert "<title>MRIO footprint accounts</title>" in page
+    headings = ["Totals", "Footprint by consumer region", "Unattributed emissions"]
+    assert re.findall(r"<h2>(.*?)</h2>", page) == headings
+    totals = dict(re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", page))
+    for label, expected in [
+        ("Total", attributed.sum()),
+        ("Domestic-driven", domestic),
+        ("Foreign-driven", foreign),
+    ]:  # pymrio's, shown to 4 significant digits (whole units from 1,000)
+        shown = float(totals[label].replace(",", ""))
+        assert shown == pytest.approx(expected, rel=5e-4, abs=0.5), label
+    assert totals["Unattributed"] == "0"
+    by_region = page.split("<h2>Footprint by consumer region</h2>")[1].split("<h2>")[0]
+    listed = re.findall(r"<tr><td>(reg\d)</td>", by_region)
+    assert listed == list(attributed.sort_values(ascending=False).index)  # largest first
+    assert "None: every tonne was attributed." in page
 
 
 @pytest.mark.parametrize("include_direct", [True, False])
@@ -325,3 +341,23 @@ def test_emissions_whose_total_overflows_are_refused(processing, provider, tmp_p
     emissions.write_text("region,sector,emissions\nreg1,food,1.7e308\nreg2,mining,1.7e308\n")
     with pytest.raises(QgsProcessingException, match="more than a 64-bit float holds"):
         run(processing, EMISSIONS=str(emissions))
+
+
+def test_the_report_lists_the_unattributed_emissions(processing, provider, tmp_path):
+    """B/STEEL has no output: the report's table of unattributed emissions shows its 2 t."""
+    report = tmp_path / "report.html"
+    run(
+        processing,
+        MRIO=str(hand_mrio(tmp_path / "mrio")),
+        STRESSOR="emissions/CO2",
+        DOMESTIC_REGIONS="A,B",
+        OUTPUT_HTML=str(report),
+    )
+    page = report.read_text(encoding="utf-8")
+    section = page.split("<h2>Unattributed emissions</h2>")[1]
+    rows = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)
+    ]
+    assert [row for row in rows if row] == [
+        ["B", "STEEL", "producer has zero total output in the MRIO, so no driven shares", "2"]
+    ]
