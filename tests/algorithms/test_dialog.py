@@ -1,0 +1,60 @@
+"""What the dialog shows: a field list follows its layer, a layer list offers only the
+geometry the algorithm can use, rarely changed settings sit under Advanced."""
+
+from qgis.core import QgsApplication, QgsProcessing, QgsProcessingParameterDefinition
+
+from tests.plugin.test_provider import EXPECTED
+
+ALGORITHMS = EXPECTED - {"footprint:footprint_study"}
+
+FIELD_PARENTS = {
+    ("footprint:citytable", "NAME_FIELD"): "CITIES",
+    ("footprint:hotspots", "BAND"): "INPUT",
+    ("footprint:mapfootprint", "EMISSION_FIELD"): "INPUT",
+    ("footprint:mapfootprint", "SECTOR_FIELD"): "INPUT",
+    ("footprint:mapfootprint", "REGION_FIELD"): "INPUT",
+    ("footprint:mapfootprint", "REGION_CODE_FIELD"): "REGIONS",
+    ("footprint:mapgriddedfootprint", "REGION_CODE_FIELD"): "REGIONS",
+    ("footprint:report", "SECTOR_FIELD"): "SOURCES",
+}
+POLYGONS, POINTS, TABLES = (
+    [QgsProcessing.TypeVectorPolygon],
+    [QgsProcessing.TypeVectorPoint],
+    [QgsProcessing.TypeVector],
+)
+LAYER_TYPES = {
+    ("footprint:citytable", "CITIES"): POLYGONS,
+    ("footprint:hotspots", "MASK"): POLYGONS,
+    ("footprint:mapfootprint", "REGIONS"): POLYGONS,
+    ("footprint:mapgriddedfootprint", "REGIONS"): POLYGONS,
+    ("footprint:report", "BOUNDARIES"): POLYGONS,
+    ("footprint:report", "POINTS"): POINTS,
+    **{("footprint:report", key): TABLES for key in ("BALANCE", "CONSUMERS", "CURVE", "CITIES")},
+    ("footprint:report", "NEAR"): TABLES,
+}
+MAP_ADVANCED = {"CONSUMER_GROUPS", "CONSUMER_BANDS", "TARGET_CRS", "EXTENT"}
+ADVANCED = {
+    "footprint:mapfootprint": MAP_ADVANCED,
+    "footprint:mapgriddedfootprint": MAP_ADVANCED | {"SUBCELLS"},
+    "footprint:mrioaccounts": {"INCLUDE_DIRECT"},
+}
+
+
+def test_the_dialog_links_fields_to_layers_filters_geometries_and_hides_advanced(provider):
+    registry = QgsApplication.processingRegistry()
+    for (algorithm_id, key), parent in FIELD_PARENTS.items():
+        definition = registry.algorithmById(algorithm_id).parameterDefinition(key)
+        assert definition.parentLayerParameterName() == parent, (algorithm_id, key)
+    for (algorithm_id, key), types in LAYER_TYPES.items():
+        definition = registry.algorithmById(algorithm_id).parameterDefinition(key)
+        assert definition.dataTypes() == types, (algorithm_id, key)
+    near = registry.algorithmById("footprint:nearfeatures").parameterDefinition("DISTANCE")
+    assert near.parentParameterName() == "INPUT"  # metres or degrees: the raster's CRS units
+    for algorithm_id in ALGORITHMS:
+        definitions = registry.algorithmById(algorithm_id).parameterDefinitions()
+        advanced = {
+            d.name()
+            for d in definitions
+            if d.flags() & QgsProcessingParameterDefinition.FlagAdvanced
+        }
+        assert advanced == ADVANCED.get(algorithm_id, set()), algorithm_id
