@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.sparse
 
-from footprint_plugin.engine.errors import MrioWarning
+from footprint_plugin.engine.errors import MrioWarning, NonFiniteError
 from footprint_plugin.engine.mrio.model import build_mrio
 from tests.engine.test_mrio_validation import DEMAND, DEMAND_LABELS, FLOWS, PRODUCERS, build
 
@@ -113,3 +113,15 @@ def test_the_tolerance_is_relative_for_small_amounts_too():
     with pytest.warns(MrioWarning, match=r"largest difference 1e-07 = 0\.0001 relative"):
         mrio = one_producer([0.0010001], demand=0.001)
     assert mrio.total_output[0] == 0.001
+
+
+def test_an_output_too_small_to_divide_by_is_refused():
+    """x = 1e-320 (subnormal) makes 1/x infinite: refused, naming the producer, rather than
+    giving NaN shares."""
+    with pytest.raises(NonFiniteError, match=r"'A/mill'.*too small to divide by"):
+        build_mrio(
+            [("A", "mill"), ("B", "farm")],
+            [("A", "hh")],
+            [[1e-320], [1.0]],
+            intermediate_flows=np.zeros((2, 2)),
+        )

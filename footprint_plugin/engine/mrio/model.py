@@ -164,6 +164,7 @@ def build_mrio(
         )
         flows = _scale_columns(core, given_output)
     output = _row_sums(flows) + final_demand.sum(axis=1)
+    _check_invertible(output, producer_index)
     if technical_coefficients is None and given_output is not None:
         _compare_output(given_output, output, producer_index, "Z·1 + Y·1", notes)
     _check_column_sums(flows, output, producer_index)
@@ -238,6 +239,17 @@ def _check_finite(what: str, values: Matrix) -> None:
         raise NonFiniteError(
             f"{what} holds {int(bad.sum())} NaN or infinite value(s). Replace them with numbers "
             "(0 where there is no flow); empty cells in a text file are read as NaN."
+        )
+
+
+def _check_invertible(output: np.ndarray, producers: pd.MultiIndex) -> None:
+    """Refuse outputs so small (subnormal) that 1/x overflows: shares would be NaN, silently."""
+    tiny = (output != 0) & (np.abs(output) < np.finfo(np.float64).tiny)
+    if tiny.any():
+        raise NonFiniteError(
+            f"The total output of {preview(producers[tiny])} is below "
+            f"{np.finfo(np.float64).tiny:.3g}, too small to divide by in double precision. "
+            "Check the units of Z and Y, or set those flows to 0."
         )
 
 
