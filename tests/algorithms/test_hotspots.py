@@ -143,6 +143,24 @@ def test_mask_in_another_crs_sets_the_territory(processing, provider, tmp_path):
     assert (codes[:, 5:] == 255).all() and (codes[:, :5] != 255).all()
 
 
+def test_a_mask_polygon_off_the_raster_adds_no_territory(processing, provider, tmp_path):
+    """MASK's west half of the raster plus a polygon 100 km east of it: the territory is the
+    west half alone (50 cells holding 1), as with the west half only."""
+    raster = write_raster(tmp_path / "ones.tif", np.ones((10, 10)), ORIGIN)
+    mask = polygon_layer(
+        f"proj4:{ALBERS_CHINA}",
+        [
+            (box_wkt(0, 3_990_000, 5_000, 4_000_000), ["west"]),
+            (box_wkt(100_000, 3_990_000, 105_000, 4_000_000), ["away"]),
+        ],
+    )
+    result = run(processing, tmp_path, raster, MASK=mask, LEVEL=50)
+    assert result["TOTAL"] == pytest.approx(50.0)
+    assert (result["HOTSPOT_CELLS"], result["AREA_SHARE"]) == (25, pytest.approx(50.0))
+    codes = hotspot_codes(result)
+    assert (codes[:, 5:] == 255).all() and (codes[:, :5] != 255).all()
+
+
 def test_a_band_that_does_not_exist(processing, provider, tmp_path):
     raster = write_raster(tmp_path / "three.tif", np.ones((3, 4, 4)), ORIGIN)
     with pytest.raises(QgsProcessingException, match=r"BAND 5 does not exist: the raster has 3"):
