@@ -278,6 +278,15 @@ def test_suggested_cell_size_is_the_smallest_that_fits():
         GridSpec.from_extent(CRS, *extent, 2.0, max_cells=429)
 
 
+def test_suggested_cell_size_of_an_extent_far_from_the_origin():
+    """A 10 m square at (1000, 5000) with at most 4 cells: its east and south sides lie on the
+    edges of 5 m cells, which then need 3 x 3; 10 m cells need 2 x 2, so 10 m."""
+    with pytest.raises(GridError, match="at least 10 m"):
+        GridSpec.from_extent(CRS, 1000.0, 5000.0, 1010.0, 5010.0, 1.0, max_cells=4)
+    with pytest.raises(GridError, match="3 x 3 = 9 cells"):
+        GridSpec.from_extent(CRS, 1000.0, 5000.0, 1010.0, 5010.0, 5.0, max_cells=4)
+
+
 def test_a_grid_limit_below_four_cells_is_refused():
     """An extent on cell edges may need 2 x 2 cells whatever their size: max_cells < 4 is a
     programming error, not a search that never ends."""
