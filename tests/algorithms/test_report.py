@@ -183,13 +183,17 @@ def test_report_numbers_match_the_map_and_every_section_is_there(processing, pro
     np.testing.assert_allclose(foreign_by_city[ranked.index[:10]], ranked[:10], rtol=1e-2)
 
 
-def test_a_raster_without_a_foreign_band_is_refused(processing, provider, tmp_path):
-    path = tmp_path / "plain.tif"
+def one_band_raster(path, description):
+    """A 4 x 4 km raster of one band with that description (its values do not matter)."""
     dataset = gdal.GetDriverByName("GTiff").Create(str(path), 4, 4, 1, gdal.GDT_Float32)
     dataset.SetGeoTransform((0, 1000, 0, 4000, 0, -1000))
     dataset.SetProjection("EPSG:3035")
-    dataset.GetRasterBand(1).SetDescription("total")
-    dataset = None
+    dataset.GetRasterBand(1).SetDescription(description)
+    return path
+
+
+def test_a_raster_without_a_foreign_band_is_refused(processing, provider, tmp_path):
+    path = one_band_raster(tmp_path / "plain.tif", "total")
     with pytest.raises(QgsProcessingException, match="no band described as foreign-driven"):
         processing.run(
             "footprint:report",
@@ -253,12 +257,7 @@ def test_a_side_table_that_is_not_the_named_output_is_refused(
 def test_a_report_onto_the_file_of_a_layer_it_draws_is_refused(processing, provider, tmp_path):
     """BOUNDARIES and POINTS are layers drawn over the map: an output onto one of their files
     is refused before anything is written, and the file is left as it was."""
-    path = tmp_path / "plain.tif"
-    dataset = gdal.GetDriverByName("GTiff").Create(str(path), 4, 4, 1, gdal.GDT_Float32)
-    dataset.SetGeoTransform((0, 1000, 0, 4000, 0, -1000))
-    dataset.SetProjection("EPSG:3035")
-    dataset.GetRasterBand(1).SetDescription("driven by foreign final demand")
-    dataset = None
+    path = one_band_raster(tmp_path / "plain.tif", "driven by foreign final demand")
     boundaries = tmp_path / "boundaries.gpkg"
     source = ogr.GetDriverByName("GPKG").CreateDataSource(str(boundaries))
     source.CreateLayer("provinces", osr.SpatialReference(), ogr.wkbPolygon)
