@@ -58,3 +58,19 @@ def test_the_dialog_links_fields_to_layers_filters_geometries_and_hides_advanced
             if d.flags() & QgsProcessingParameterDefinition.FlagAdvanced
         }
         assert advanced == ADVANCED.get(algorithm_id, set()), algorithm_id
+
+
+def test_every_parameter_and_output_has_a_label(provider):
+    """The dialog and the modeler show each parameter and output by its description."""
+    registry = QgsApplication.processingRegistry()
+    for algorithm_id in ALGORITHMS:
+        algorithm = registry.algorithmById(algorithm_id)
+        definitions = [*algorithm.parameterDefinitions(), *algorithm.outputDefinitions()]
+        unlabelled = [d.name() for d in definitions if not d.description().strip()]
+        assert unlabelled == [], algorithm_id
+
+
+def declared_outputs(algorithm_id) -> set:
+    """The names of an algorithm's outputs, the ones a model can chain."""
+    algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
+    return {definition.name() for definition in algorithm.outputDefinitions()}

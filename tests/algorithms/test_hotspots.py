@@ -23,6 +23,7 @@ from tests.algorithms.footprint_rasters import (
     polygon_layer,
     write_raster,
 )
+from tests.algorithms.test_dialog import declared_outputs
 
 ORIGIN = (0.0, 4_000_000.0)  # north-west corner, in central China
 
@@ -44,6 +45,7 @@ def test_uniform_raster_holds_the_level_in_the_level_of_the_area(processing, pro
     raster = write_raster(tmp_path / "uniform.tif", np.full((10, 10), 3.0), ORIGIN)
     report = tmp_path / "report.html"
     result = run(processing, tmp_path, raster, LEVEL=75, OUTPUT_HTML=str(report))
+    assert set(result) == declared_outputs("footprint:hotspots")  # all chainable
     assert result["HOTSPOT_CELLS"] == 75
     assert result["AREA_SHARE"] == pytest.approx(75.0)
     assert result["HOTSPOT_AREA"] == pytest.approx(75.0)  # 1 km² cells

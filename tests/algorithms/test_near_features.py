@@ -21,6 +21,7 @@ from tests.algorithms.footprint_rasters import (
     memory_layer,
     write_raster,
 )
+from tests.algorithms.test_dialog import declared_outputs
 
 TOP = 4_000_000.0
 
@@ -61,6 +62,7 @@ def test_buffers_overlap_per_feature_but_not_in_the_union(processing, provider, 
     )
     feedback = RecordingFeedback()
     result = run(processing, raster, ports, feedback)
+    assert set(result) == declared_outputs("footprint:nearfeatures")  # all chainable
     assert "FEATURES is reprojected from EPSG:4326" in feedback.log
 
     radius, distance = 1.5, 2.0  # km
