@@ -1,7 +1,12 @@
 """What the dialog shows: a field list follows its layer, a layer list offers only the
 geometry the algorithm can use, rarely changed settings sit under Advanced."""
 
-from qgis.core import QgsApplication, QgsProcessing, QgsProcessingParameterDefinition
+from qgis.core import (
+    QgsApplication,
+    QgsProcessing,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterNumber,
+)
 
 from tests.plugin.test_provider import EXPECTED
 
@@ -74,3 +79,22 @@ def declared_outputs(algorithm_id) -> set:
     """The names of an algorithm's outputs, the ones a model can chain."""
     algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
     return {definition.name() for definition in algorithm.outputDefinitions()}
+
+
+# Number fields the dialog bounds (others are checked with a message when the run starts):
+# (minimum, maximum, default, integer?); LEVEL is "more than 0 and at most 100%".
+NUMBERS = {
+    ("footprint:hotspots", "LEVEL"): (0.0, 100.0, 75.0, False),
+    ("footprint:report", "LEVEL"): (0.0, 100.0, 75.0, False),
+    ("footprint:mapgriddedfootprint", "SUBCELLS"): (0.0, None, 0, True),
+}
+
+
+def test_number_fields_are_bounded_with_their_defaults(provider):
+    registry = QgsApplication.processingRegistry()
+    for (algorithm_id, key), (low, high, default, integer) in NUMBERS.items():
+        definition = registry.algorithmById(algorithm_id).parameterDefinition(key)
+        assert definition.minimum() == low, (algorithm_id, key)
+        assert high is None or definition.maximum() == high, (algorithm_id, key)
+        assert definition.defaultValue() == default, (algorithm_id, key)
+        assert (definition.dataType() == QgsProcessingParameterNumber.Integer) == integer
