@@ -275,3 +275,32 @@ def test_a_report_onto_the_file_of_a_layer_it_draws_is_refused(processing, provi
         )
     assert boundaries.read_bytes() == before
     assert not (tmp_path / "report.html").exists()
+
+
+def test_the_maps_outlines_are_grey_and_unfilled_and_its_points_blue(qgis_app):
+    """Drawn over the footprint, boundaries must not hide it (no fill, a grey line) and points
+    are small blue dots: read off the rendered pixels of a 100 x 100 map of a 10 x 10 square
+    and of a point in its middle."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+
+    from footprint_plugin.report.map_image import render, style_outlines, style_points
+    from tests.algorithms.footprint_rasters import box_wkt, memory_layer
+
+    square = memory_layer("Polygon?crs=EPSG:3857", [(box_wkt(2, 2, 8, 8), [])])
+    style_outlines(square)
+    image = render([square], square.crs(), QgsRectangle(0, 0, 10, 10), 100)
+    assert image.pixelColor(50, 50).name() == "#ffffff"  # inside: the map shows through
+    # the west side (x = 2, pixel 20), a line 0.25 mm wide (0.94 pixel at 96 dpi) smoothed
+    # over two pixels: their darkness adds up to the line's own over one pixel's width
+    edge = [image.pixelColor(x, 50) for x in range(15, 26)]
+    assert all(c.red() == c.green() == c.blue() for c in edge)  # grey
+    darkness = sum(255 - c.red() for c in edge)
+    assert 255 - darkness / (0.25 / 25.4 * 96) == pytest.approx(80, abs=20)
+
+    point = memory_layer("Point?crs=EPSG:3857", [("POINT(5 5)", [])])
+    style_points(point)
+    image = render(
+        [point], QgsCoordinateReferenceSystem("EPSG:3857"), QgsRectangle(0, 0, 10, 10), 100
+    )
+    dot = image.pixelColor(50, 50)
+    assert dot.blue() > dot.red() + 60 and dot.blue() > dot.green() + 40
