@@ -304,3 +304,32 @@ def test_the_maps_outlines_are_grey_and_unfilled_and_its_points_blue(qgis_app):
     )
     dot = image.pixelColor(50, 50)
     assert dot.blue() > dot.red() + 60 and dot.blue() > dot.green() + 40
+
+
+def svg_lines(svg, colour):
+    """The points of each path drawn in ``colour``, in the picture's coordinates."""
+    lines = []
+    for d, style in re.findall(r'<path d="([^"]+)"[^>]*style="([^"]*)"', svg):
+        if f"stroke: {colour}" in style:
+            numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+            lines.append(list(zip(numbers[::2], numbers[1::2])))
+    return lines
+
+
+def test_the_concentration_curve_is_drawn_where_its_shares_are(qgis_app):
+    """The curve of (0, 0), (10 %, 75 %), (100 %, 100 %), its hotspot marker from (10 %, 0) up
+    to 75 % and across to the axis, placed by the even-spread diagonal from (0, 0) to
+    (100 %, 100 %); each line also has its legend entry."""
+    from footprint_plugin.report.html import concentration_curve_svg
+
+    svg = concentration_curve_svg([0.0, 0.1, 1.0], [0.0, 0.75, 1.0], 0.1, 0.75)
+    diagonal, *legend = svg_lines(svg, "#999999")
+    (x0, y0), (x1, y1) = diagonal
+
+    def placed(x, y):  # percentages to the picture's coordinates
+        return pytest.approx((x0 + (x1 - x0) * x / 100, y0 + (y1 - y0) * y / 100), abs=0.01)
+
+    curve, *curve_legend = svg_lines(svg, "#bd0026")
+    assert curve == [placed(0, 0), placed(10, 75), placed(100, 100)]
+    assert svg_lines(svg, "#555555") == [[placed(10, 0), placed(10, 75), placed(0, 75)]]
+    assert len(legend) == len(curve_legend) == 1
