@@ -45,18 +45,23 @@ ADVANCED = {
 }
 
 
+def made(algorithm_id):
+    """A new instance of an algorithm, as the dialog makes one (kept alive by the caller)."""
+    return QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
+
+
 def test_the_dialog_links_fields_to_layers_filters_geometries_and_hides_advanced(provider):
-    registry = QgsApplication.processingRegistry()
+    algorithms = {algorithm_id: made(algorithm_id) for algorithm_id in ALGORITHMS}
     for (algorithm_id, key), parent in FIELD_PARENTS.items():
-        definition = registry.algorithmById(algorithm_id).parameterDefinition(key)
+        definition = algorithms[algorithm_id].parameterDefinition(key)
         assert definition.parentLayerParameterName() == parent, (algorithm_id, key)
     for (algorithm_id, key), types in LAYER_TYPES.items():
-        definition = registry.algorithmById(algorithm_id).parameterDefinition(key)
+        definition = algorithms[algorithm_id].parameterDefinition(key)
         assert definition.dataTypes() == types, (algorithm_id, key)
-    near = registry.algorithmById("footprint:nearfeatures").parameterDefinition("DISTANCE")
+    near = algorithms["footprint:nearfeatures"].parameterDefinition("DISTANCE")
     assert near.parentParameterName() == "INPUT"  # metres or degrees: the raster's CRS units
-    for algorithm_id in ALGORITHMS:
-        definitions = registry.algorithmById(algorithm_id).parameterDefinitions()
+    for algorithm_id, algorithm in algorithms.items():
+        definitions = algorithm.parameterDefinitions()
         advanced = {
             d.name()
             for d in definitions
@@ -67,9 +72,8 @@ def test_the_dialog_links_fields_to_layers_filters_geometries_and_hides_advanced
 
 def test_every_parameter_and_output_has_a_label(provider):
     """The dialog and the modeler show each parameter and output by its description."""
-    registry = QgsApplication.processingRegistry()
     for algorithm_id in ALGORITHMS:
-        algorithm = registry.algorithmById(algorithm_id)
+        algorithm = made(algorithm_id)
         definitions = [*algorithm.parameterDefinitions(), *algorithm.outputDefinitions()]
         unlabelled = [d.name() for d in definitions if not d.description().strip()]
         assert unlabelled == [], algorithm_id
@@ -77,7 +81,7 @@ def test_every_parameter_and_output_has_a_label(provider):
 
 def declared_outputs(algorithm_id) -> set:
     """The names of an algorithm's outputs, the ones a model can chain."""
-    algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
+    algorithm = made(algorithm_id)
     return {definition.name() for definition in algorithm.outputDefinitions()}
 
 
@@ -91,9 +95,9 @@ NUMBERS = {
 
 
 def test_number_fields_are_bounded_with_their_defaults(provider):
-    registry = QgsApplication.processingRegistry()
     for (algorithm_id, key), (low, high, default, integer) in NUMBERS.items():
-        definition = registry.algorithmById(algorithm_id).parameterDefinition(key)
+        algorithm = made(algorithm_id)
+        definition = algorithm.parameterDefinition(key)
         assert definition.minimum() == low, (algorithm_id, key)
         assert high is None or definition.maximum() == high, (algorithm_id, key)
         assert definition.defaultValue() == default, (algorithm_id, key)
