@@ -6,6 +6,7 @@ pandas from the CONSUMERS table, the sectors from every facility's foreign-drive
 cities from zonal sums of the foreign band computed here with GDAL's rasterizer.
 """
 
+import base64
 import html
 import re
 
@@ -160,7 +161,9 @@ def test_report_numbers_match_the_map_and_every_section_is_there(processing, pro
     curve = found["Concentration"]
     assert f"{hotspots['AREA_SHARE']:.3g}% of the area holds 75%" in curve
     assert "Cumulative share of the footprint (%)" in curve
-    assert 'src="data:image/png;base64,' in found["Map"]
+    # the map inline is the picture written to OUTPUT_MAP
+    inline = re.search(r'src="data:image/png;base64,([^"]+)"', found["Map"]).group(1)
+    assert base64.b64decode(inline) == (tmp_path / "map.png").read_bytes()
     assert (tmp_path / "map.png").stat().st_size > 10_000
 
     # Top cities: the foreign band summed over each city here, and the city table's order.
