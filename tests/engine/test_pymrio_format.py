@@ -334,3 +334,21 @@ def test_a_validation_error_names_the_mrio(tmp_path):
     save_like_pymrio(tmp_path, {"Z": flows, "Y": demand.iloc[:2]})
     with pytest.raises(LabelMismatchError, match=f"^{re.escape(str(tmp_path))}: .*rows of Y"):
         read_pymrio(tmp_path)
+
+
+def test_final_demand_emissions_under_their_older_name_f_hh_are_read(tmp_path):
+    """EXIOBASE 3.8.1 and earlier name F_Y F_hh: its household emissions are the direct
+    emissions of final demand, not dropped; where both are listed, F_Y is the one read."""
+    flows, demand, emissions = tiny_tables()
+    direct = pd.DataFrame(
+        [[2.0, 6.0], [0.0, 1.0], [3.0, 0.0]], index=emissions.index, columns=demand.columns
+    )
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
+    folder = tmp_path / "satellite"
+    save_like_pymrio(folder, {"F": emissions, "F_hh": direct}, "Extension", "satellite")
+    extension = read_pymrio(tmp_path).extensions["satellite"]
+    np.testing.assert_array_equal(extension.from_final_demand, direct.to_numpy())
+
+    save_like_pymrio(folder, {"F": emissions, "F_hh": 2 * direct, "F_Y": direct}, "Extension")
+    extension = read_pymrio(tmp_path).extensions["satellite"]
+    np.testing.assert_array_equal(extension.from_final_demand, direct.to_numpy())

@@ -66,6 +66,23 @@ class ExtensionTables:
     S_Y: pd.DataFrame | None = None
 
 
+EXTENSION_TABLES = ("F", "F_Y", "S", "S_Y", "unit")
+LEGACY_NAMES = {"F_hh": "F_Y"}
+"""Older names of extension tables: EXIOBASE 3.8.1 and earlier call F_Y F_hh (pymrio renames it
+too); F_Y wins where a folder lists both."""
+
+
+def _extension_tables(source, folder) -> ExtensionTables:
+    """The tables an extension folder lists, under their present names."""
+    files = source.parameters(folder)["files"]
+    tables = {}
+    for key, entry in files.items():
+        name = LEGACY_NAMES.get(key, key)
+        if name in EXTENSION_TABLES and (name == key or name not in files):
+            tables[name] = source.table(folder, key, entry)
+    return ExtensionTables(**tables)
+
+
 def read_pymrio(path: str | Path) -> Mrio:
     """Read an MRIO saved by pymrio's ``save_all`` (text format) from a folder or a .zip.
 
@@ -103,14 +120,7 @@ def _read(source: _Source, path: str | Path) -> Mrio:
             if key in wanted
         }
         extensions = {
-            folder.name: ExtensionTables(
-                **{
-                    key: source.table(folder, key, entry)
-                    for key, entry in source.parameters(folder)["files"].items()
-                    if key in ("F", "F_Y", "S", "S_Y", "unit")
-                }
-            )
-            for folder in source.extension_folders()
+            folder.name: _extension_tables(source, folder) for folder in source.extension_folders()
         }
         if "Y" not in tables:
             raise MrioFileError(
