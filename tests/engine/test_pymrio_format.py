@@ -352,3 +352,19 @@ def test_final_demand_emissions_under_their_older_name_f_hh_are_read(tmp_path):
     save_like_pymrio(folder, {"F": emissions, "F_hh": 2 * direct, "F_Y": direct}, "Extension")
     extension = read_pymrio(tmp_path).extensions["satellite"]
     np.testing.assert_array_equal(extension.from_final_demand, direct.to_numpy())
+
+
+def test_a_unit_column_listed_as_an_index_column_is_the_unit(tmp_path):
+    """EXIOBASE 3.4's file_parameters.json lists both columns of a satellite's unit.txt
+    (stressor, unit) as index columns: the last one is still read as the unit."""
+    flows, demand, emissions = tiny_tables()
+    single = emissions.droplevel("compartment").iloc[[0, 2]]
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
+    folder = tmp_path / "satellite"
+    units = pd.DataFrame({"unit": ["kg", "t"]}, index=pd.Index(single.index, name="stressor"))
+    save_like_pymrio(folder, {"F": single, "unit": units}, "Extension", "satellite")
+    parameters = json.loads((folder / "file_parameters.json").read_text())
+    parameters["files"]["unit"]["nr_index_col"] = "2"
+    (folder / "file_parameters.json").write_text(json.dumps(parameters))
+    extension = read_pymrio(tmp_path).extensions["satellite"]
+    assert list(extension.units) == ["kg", "t"]

@@ -479,6 +479,8 @@ class _Source:
             head = list(
                 csv.reader([handle.readline() for _ in range(header_rows + 1)], delimiter="\t")
             )
+        if not numeric and head and 1 < len(head[0]) <= index_columns:
+            index_columns = len(head[0]) - 1  # EXIOBASE 3.4 lists the unit column as an index
         names_row = (
             header_rows > 1
             and len(head) > header_rows
