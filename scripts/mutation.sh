@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing: how many small deliberate bugs the tests catch, one package at a time.
 #
-#   scripts/mutation.sh                      every scope (hours on a 2-core machine)
+#   scripts/mutation.sh                      every scope (over an hour on a 2-core machine)
 #   scripts/mutation.sh engine/mrio qgis_io  some scopes
 #   scripts/mutation.sh footprint_plugin/engine/mrio/attribution.py   one module
 #   scripts/mutation.sh --sample 100 engine/mrio   100 of the scope's mutants, drawn at random

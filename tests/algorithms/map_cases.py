@@ -31,6 +31,13 @@ SHARES = {
 }
 """Driven shares by consumer region of the producers the tests emit from."""
 
+
+def expected_bands(amount, region, sector="ELEC"):
+    """(total, domestic, foreign, F) of an amount emitted by a producer of the tiny MRIO."""
+    foreign = amount * SHARES[(region, sector)]["F"]
+    return np.array([amount, amount - foreign, foreign, foreign])
+
+
 BAND_NAMES = ("total", "domestic", "foreign", "F")
 
 

@@ -17,8 +17,8 @@ from qgis.core import QgsApplication
 from tests.algorithms.map_cases import (
     REGION_A,
     REGION_B,
-    SHARES,
     balance,
+    expected_bands,
     regions_layer,
     reprojected,
     run_map,
@@ -27,12 +27,6 @@ from tests.algorithms.map_cases import (
 )
 
 TOTAL = 0
-
-
-def expected_bands(amount, region, sector="ELEC"):
-    """(total, domestic, foreign, F) of an amount emitted by a producer of the tiny MRIO."""
-    foreign = amount * SHARES[(region, sector)]["F"]
-    return np.array([amount, amount - foreign, foreign, foreign])
 
 
 def bow_tie(x0, y0, x1, y1):

@@ -23,8 +23,8 @@ from tests.algorithms.map_cases import (
     EQUAL_AREA,
     REGION_A,
     REGION_B,
-    SHARES,
     balance,
+    expected_bands,
     regions_layer,
     reprojected,
     run_map,
@@ -37,12 +37,6 @@ WGS84 = "EPSG:4326"
 NO_REGION = "no region (outside every region, or empty region field)"
 NO_GEOMETRY = "no geometry (null, empty or not transformable)"
 INVALID_GEOMETRY = "invalid geometry (could not be repaired)"
-
-
-def expected_bands(amount, region, sector="ELEC"):
-    """(total, domestic, foreign, F) of an amount emitted by a producer of the tiny MRIO."""
-    foreign = amount * SHARES[(region, sector)]["F"]
-    return np.array([amount, amount - foreign, foreign, foreign])
 
 
 def band_names(path) -> list:

@@ -3,15 +3,9 @@
 import numpy as np
 import pytest
 
-from tests.algorithms.map_cases import SHARES, balance, run_map, sources_layer
+from tests.algorithms.map_cases import balance, expected_bands, run_map, sources_layer
 
 TOTAL, DOMESTIC, FOREIGN, CONSUMER_F = range(4)
-
-
-def expected_bands(amount, region, sector="ELEC"):
-    """(total, domestic, foreign, F) of an amount emitted by a producer of the tiny MRIO."""
-    foreign = amount * SHARES[(region, sector)]["F"]
-    return np.array([amount, amount - foreign, foreign, foreign])
 
 
 def test_a_point_lands_in_its_cell_split_by_its_consumers(processing, provider, tmp_path):

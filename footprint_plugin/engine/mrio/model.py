@@ -244,11 +244,12 @@ def _check_finite(what: str, values: Matrix) -> None:
 
 def _check_invertible(output: np.ndarray, producers: pd.MultiIndex) -> None:
     """Refuse outputs so small (subnormal) that 1/x overflows: shares would be NaN, silently."""
-    tiny = (output != 0) & (np.abs(output) < np.finfo(np.float64).tiny)
+    smallest = np.finfo(np.float64).tiny  # the smallest normal float64, 2.2e-308
+    tiny = (output != 0) & (np.abs(output) < smallest)
     if tiny.any():
         raise NonFiniteError(
             f"The total output of {preview(producers[tiny])} is below "
-            f"{np.finfo(np.float64).tiny:.3g}, too small to divide by in double precision. "
+            f"{smallest:.3g}, too small to divide by in double precision. "
             "Check the units of Z and Y, or set those flows to 0."
         )
 
