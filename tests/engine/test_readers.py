@@ -42,8 +42,8 @@ def test_a_folder_in_neither_layout_is_explained(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(
         MrioFileError,
-        match=r"is not an MRIO this plugin reads: it holds neither file_parameters.json .* nor "
-        r"producers.csv",
+        match=r"is not an MRIO this plugin reads: its files match none of the layouts: .*"
+        r"file_parameters.json.*producers.csv",
     ):
         read_mrio(tmp_path / "notes.txt")
     with pytest.raises(MrioFileError, match="does not exist"):

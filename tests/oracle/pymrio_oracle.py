@@ -12,6 +12,10 @@ Commands::
         included), F_Y_reg (F_Y summed per consumer region), D_pba (per producer, F_Y not
         included) and the producer-by-final-demand-column matrix diag(S_k)·L·Y per stressor
         (from pymrio's own S and L).
+    pymrio_oracle.py parse LAYOUT PATH OUT.npz [--year Y] [--price P] [--version V]
+        Read an MRIO as published with pymrio's own parser (parse_exiobase3, parse_eora26,
+        parse_oecd or parse_gloria: LAYOUT is exiobase3, eora26, oecd or gloria), then as
+        compute.
     pymrio_oracle.py random OUT_DIR --seed S --regions R --sectors N --categories K [--zip]
         Draw a random MRIO with the engine's generator, save it with pymrio's save_all to
         OUT_DIR/mrio (and OUT_DIR/mrio.zip with pymrio.archive if --zip), then run compute on
@@ -36,7 +40,24 @@ from tests.synthetic import random_mrio  # noqa: E402
 
 def compute(mrio_path: Path, out: Path) -> None:
     """Run pymrio's calc_all on a saved MRIO and store its accounts in an .npz."""
-    io = pymrio.load_all(mrio_path)
+    store_accounts(pymrio.load_all(mrio_path), out)
+
+
+def parse(layout: str, path: Path, out: Path, year, price, version) -> None:
+    """Read a published MRIO with pymrio's parser for its layout, then store its accounts."""
+    options = {"year": year, "price": price, "version": version}
+    accepted = {
+        "exiobase3": (),
+        "eora26": ("year", "price"),
+        "oecd": ("year",),
+        "gloria": ("year", "price", "version"),
+    }[layout]
+    given = {key: options[key] for key in accepted if options[key] is not None}
+    store_accounts(getattr(pymrio, f"parse_{layout}")(path, **given), out)
+
+
+def store_accounts(io, out: Path) -> None:
+    """Run pymrio's calc_all and store its accounts in an .npz."""
     io.calc_all()
     results = {
         "producers": _text(io.Z.index),
@@ -109,6 +130,13 @@ def main() -> None:
     compute_parser = commands.add_parser("compute")
     compute_parser.add_argument("mrio", type=Path)
     compute_parser.add_argument("out", type=Path)
+    parse_parser = commands.add_parser("parse")
+    parse_parser.add_argument("layout", choices=["exiobase3", "eora26", "oecd", "gloria"])
+    parse_parser.add_argument("path", type=Path)
+    parse_parser.add_argument("out", type=Path)
+    parse_parser.add_argument("--year", type=int)
+    parse_parser.add_argument("--price")
+    parse_parser.add_argument("--version", type=int)
     random_parser = commands.add_parser("random")
     random_parser.add_argument("out_dir", type=Path)
     random_parser.add_argument("--seed", type=int, default=0)
@@ -119,6 +147,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "compute":
         compute(args.mrio, args.out)
+    elif args.command == "parse":
+        parse(args.layout, args.path, args.out, args.year, args.price, args.version)
     else:
         path = save_random(
             args.out_dir, args.seed, args.regions, args.sectors, args.categories, args.zip

@@ -24,18 +24,15 @@ from __future__ import annotations
 
 import csv
 import json
-import zipfile
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
 
 import numpy as np
 import pandas as pd
 
 from ..errors import LabelMismatchError, MrioError, MrioFileError, ShapeError, preview
-from ..files import open_text, reading
+from .archive import MrioSource
 from .model import FINAL_DEMAND_LEVELS, PRODUCER_LEVELS, Extension, Mrio, build_mrio
 
 PARAMETER_FILE = "file_parameters.json"
@@ -316,51 +313,24 @@ def _monetary_unit(unit_table: pd.DataFrame | None) -> str:
     return ", ".join(str(value) for value in pd.unique(unit_table.iloc[:, 0].astype(str)))
 
 
-def looks_like_zip(path: Path) -> bool:
-    """A file that is, or should be, a zip archive (a truncated .zip is not ``is_zipfile``)."""
-    return path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path))
-
-
-class _Source:
+class _Source(MrioSource):
     """An MRIO saved by pymrio: a folder, or a zip archive holding one."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        if not path.exists():
-            raise MrioFileError(
-                f"{path} does not exist. Give the folder (or .zip) that pymrio's "
-                "save_all wrote, the one that holds file_parameters.json."
-            )
-        self.archive = None
-        if looks_like_zip(path):
-            with reading(str(path)):
-                self.archive = zipfile.ZipFile(path)
-        elif not path.is_dir():
-            raise MrioFileError(
-                f"{path} is neither a folder nor a zip archive. Give the folder "
-                "(or .zip) that holds file_parameters.json."
-            )
+        super().__init__(path, "the folder (or .zip) that pymrio's save_all wrote")
         try:
             self.root = self._find_root()
         except MrioFileError:
-            self.__exit__()
+            self.close()
             raise
-
-    def __enter__(self) -> _Source:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.archive is not None:
-            self.archive.close()
 
     def _find_root(self) -> PurePosixPath:
         if self.archive is None:
             return PurePosixPath(".")
         roots = [
-            PurePosixPath(name).parent
-            for name in self.archive.namelist()
-            if PurePosixPath(name).name == PARAMETER_FILE
-            and self.json(PurePosixPath(name)).get("systemtype") == "IOSystem"
+            name.parent
+            for name in self.files()
+            if name.name == PARAMETER_FILE and self.json(name).get("systemtype") == "IOSystem"
         ]
         if len(roots) != 1:
             found = "no" if not roots else f"{len(roots)}"
@@ -369,29 +339,6 @@ class _Source:
                 "IOSystem); it must hold exactly one. Zip the folder written by save_all."
             )
         return roots[0]
-
-    def describe(self, relative: PurePosixPath) -> str:
-        if self.archive is None:
-            return str(self.path / relative)
-        return f"{relative.as_posix()} in {self.path}"
-
-    def exists(self, relative: PurePosixPath) -> bool:
-        if self.archive is None:
-            return (self.path / relative).exists()
-        return relative.as_posix() in self.archive.namelist()
-
-    def check_intact(self, relative: PurePosixPath) -> None:
-        """Read a zip member through, so that a damaged one is reported as damaged: its CRC is
-        checked at its end, and a parse can fail on garbled data before that."""
-        if self.archive is not None:
-            with reading(self.describe(relative)), self.archive.open(relative.as_posix()) as data:
-                while data.read(1 << 24):
-                    pass
-
-    def open_text(self, relative: PurePosixPath) -> AbstractContextManager[IO[str]]:
-        if self.archive is None:
-            return open_text(self.path / relative)
-        return open_text(relative.as_posix(), self.describe(relative), self.archive)
 
     def json(self, relative: PurePosixPath) -> dict:
         """A JSON file of the MRIO (file_parameters.json, metadata.json), parsed."""
@@ -428,26 +375,15 @@ class _Source:
 
     def extension_folders(self) -> list[PurePosixPath]:
         """Sub-folders of the MRIO holding an Extension's file_parameters.json."""
-        if self.archive is None:
-            candidates = sorted(
-                PurePosixPath(child.name) for child in self.path.iterdir() if child.is_dir()
-            )
-        else:
-            candidates = sorted(
-                {
-                    PurePosixPath(name).parent
-                    for name in self.archive.namelist()
-                    if PurePosixPath(name).parent.parent == self.root
-                }
-            )
-            candidates = [
-                PurePosixPath(folder.name) for folder in candidates if folder != self.root
-            ]
+        candidates = sorted(
+            {name.parent for name in self.files() if name.parent.parent == self.root}
+            - {self.root}
+        )
         return [
-            self.root / folder
+            folder
             for folder in candidates
-            if self.exists(self.root / folder / PARAMETER_FILE)
-            and self.parameters(self.root / folder).get("systemtype") == "Extension"
+            if self.exists(folder / PARAMETER_FILE)
+            and self.parameters(folder).get("systemtype") == "Extension"
         ]
 
     def mrio_name(self) -> str:

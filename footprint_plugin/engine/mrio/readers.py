@@ -1,42 +1,116 @@
-"""One entry point for reading an MRIO in any supported layout, chosen from the path."""
+"""One entry point for reading an MRIO in any supported layout, detected from its files.
+
+Each layout is a :class:`Layout`: a name (what ``MRIO_FORMAT`` and ``read_mrio(layout=...)``
+take), a title for people, a test on the file names, and a reader. The user gives a folder, a
+.zip as downloaded, or a file inside the folder (as a file picker gives it): the layouts are
+tried in order on the names of the folder's or archive's files, and the first that claims them
+reads the MRIO.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from ..errors import MrioFileError
+from .archive import MrioSource, looks_like_zip
 from .csv_format import read_csv_mrio
 from .model import Mrio
-from .pymrio_format import PARAMETER_FILE, looks_like_zip, read_pymrio
+from .pymrio_format import PARAMETER_FILE, read_pymrio
+
+DETECTION_DEPTH = 2
+"""Folders are listed this deep to detect a layout (a zip's members are all listed)."""
 
 
-def read_mrio(path: str | Path) -> Mrio:
-    """Read an MRIO saved by pymrio (folder or .zip) or in the CSV layout (CSV_FORMAT.md).
+@dataclass(frozen=True)
+class Given:
+    """What the user pointed at: the folder or .zip, and the file chosen inside it, if any."""
+
+    path: Path
+    container: Path
+    chosen: PurePosixPath | None
+    names: frozenset[PurePosixPath]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A published MRIO layout: how to recognise its files and how to read them."""
+
+    name: str
+    title: str
+    claims: Callable[[Given], bool]
+    read: Callable[[Given], Mrio]
+
+
+def _has(name: str) -> Callable[[Given], bool]:
+    return lambda given: any(path.name == name for path in given.names)
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout(
+        "pymrio",
+        "pymrio save_all (file_parameters.json)",
+        _has(PARAMETER_FILE),
+        lambda given: read_pymrio(given.container),
+    ),
+    Layout(
+        "csv",
+        "CSV layout of CSV_FORMAT.md (producers.csv)",
+        lambda given: given.container.is_dir() and _has("producers.csv")(given),
+        lambda given: read_csv_mrio(given.container),
+    ),
+)
+"""Tried in this order; a layout whose files are a subset of another's comes first."""
+
+
+def layout_names() -> tuple[str, ...]:
+    return tuple(layout.name for layout in LAYOUTS)
+
+
+def given_path(path: str | Path) -> Given:
+    """Split a user's path into the folder or .zip and the file chosen in it; list its files."""
+    path = Path(path)
+    chosen = None
+    container = path
+    if path.is_file() and not looks_like_zip(path):
+        container, chosen = path.parent, PurePosixPath(path.name)
+    with MrioSource(container, "the MRIO's folder, its .zip, or a file in the folder") as source:
+        names = frozenset(source.files(DETECTION_DEPTH))
+    return Given(path, container, chosen, names)
+
+
+def read_mrio(path: str | Path, layout: str | None = None) -> Mrio:
+    """Read an MRIO in any layout of :data:`LAYOUTS`, detected from its files or named.
 
     Parameters
     ----------
     path
-        A folder, a .zip archive, or a file inside the folder (its ``file_parameters.json``
-        or ``producers.csv``, as a file picker gives it).
+        A folder, a .zip archive, or a file inside the folder.
+    layout
+        The name of a layout to use instead of detecting one (None: detect).
 
     Raises
     ------
     MrioFileError
-        If the path is in neither layout, or files of the layout are missing or malformed.
+        If the path is in no layout, or files of the layout are missing or malformed.
     MrioError
         Any validation error of the MRIO.
     """
-    path = Path(path)
-    if path.is_file() and not looks_like_zip(path):
-        path = path.parent
-    if not path.is_dir():
-        return read_pymrio(path)
-    if (path / PARAMETER_FILE).exists():
-        return read_pymrio(path)
-    if (path / "producers.csv").exists():
-        return read_csv_mrio(path)
+    given = given_path(path)
+    if layout is not None:
+        chosen = {item.name: item for item in LAYOUTS}.get(layout)
+        if chosen is None:
+            raise MrioFileError(
+                f"{layout!r} is not an MRIO layout this plugin reads; use one of "
+                f"{', '.join(layout_names())}, or leave it empty to detect it."
+            )
+        return chosen.read(given)
+    for candidate in LAYOUTS:
+        if candidate.claims(given):
+            return candidate.read(given)
     raise MrioFileError(
-        f"{path} is not an MRIO this plugin reads: it holds neither {PARAMETER_FILE} (an MRIO "
-        "saved by pymrio's save_all) nor producers.csv (the CSV layout of CSV_FORMAT.md). "
-        "Choose the folder of the MRIO, its file_parameters.json, or a .zip of it."
+        f"{given.container} is not an MRIO this plugin reads: its files match none of the "
+        f"layouts: {'; '.join(item.title for item in LAYOUTS)}. Choose the MRIO's folder, the "
+        ".zip as downloaded, or its main file; see the README's 'Bring your own data'."
     )
