@@ -376,8 +376,7 @@ class _Source(MrioSource):
     def extension_folders(self) -> list[PurePosixPath]:
         """Sub-folders of the MRIO holding an Extension's file_parameters.json."""
         candidates = sorted(
-            {name.parent for name in self.files() if name.parent.parent == self.root}
-            - {self.root}
+            {name.parent for name in self.files() if name.parent.parent == self.root} - {self.root}
         )
         return [
             folder
