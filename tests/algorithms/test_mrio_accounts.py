@@ -15,7 +15,7 @@ from qgis.core import QgsProcessingException, QgsVectorLayer
 
 from tests.algorithms.map_cases import table, write_tiny_mrio
 from tests.conftest import TEST_DATA
-from tests.engine.test_against_pymrio import run_oracle
+from tests.oracle.compare import run_oracle
 
 TEST_MRIO = TEST_DATA / "test_mrio"
 STRESSOR = "emissions/emission_type1"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT, TEST_DATA
-from tests.engine.test_against_pymrio import run_oracle
+from tests.oracle.compare import run_oracle
 
 WRAPPER = ROOT / "scripts" / "qgis_process.sh"
 
