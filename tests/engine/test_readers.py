@@ -58,3 +58,29 @@ def test_an_extensions_parameter_file_points_to_the_folder_above(tmp_path):
         r"MRIO. Choose the folder above it",
     ):
         read_mrio(tmp_path / "mrio" / "emissions" / "file_parameters.json")
+
+
+def test_two_layouts_in_one_folder_are_refused_unless_one_s_file_is_chosen(tmp_path):
+    for file in TEST_MRIO.rglob("*"):
+        target = tmp_path / file.relative_to(TEST_MRIO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if file.is_file():
+            target.write_bytes(file.read_bytes())
+    for name, text in CSV_MRIO.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(
+        MrioFileError, match=r"holds the files of several MRIO layouts: pymrio.*CSV"
+    ):
+        read_mrio(tmp_path)
+    assert read_mrio(tmp_path / "producers.csv").total_output.tolist() == [4.0, 4.0]
+    assert read_mrio(tmp_path / "file_parameters.json").intermediate_flows.shape == (48, 48)
+
+
+def test_a_layout_can_be_forced_and_an_unknown_one_is_named(tmp_path):
+    for name, text in CSV_MRIO.items():
+        (tmp_path / name).write_text(text)
+    assert read_mrio(tmp_path, layout="csv").total_output.tolist() == [4.0, 4.0]
+    with pytest.raises(MrioFileError, match=r"file_parameters\.json"):
+        read_mrio(tmp_path, layout="pymrio")
+    with pytest.raises(MrioFileError, match=r"'exio' is not an MRIO layout .* use one of pymrio"):
+        read_mrio(tmp_path, layout="exio")

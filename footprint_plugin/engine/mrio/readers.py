@@ -10,7 +10,7 @@ reads the MRIO.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from ..errors import MrioFileError
@@ -41,6 +41,9 @@ class Layout:
     title: str
     claims: Callable[[Given], bool]
     read: Callable[[Given], Mrio]
+    refines: str = ""
+    """The name of a more general layout that also claims this one's files (EXIOBASE 3
+    downloads are pymrio folders): this one is used, not reported as a second layout."""
 
 
 def _has(name: str) -> Callable[[Given], bool]:
@@ -80,6 +83,19 @@ def given_path(path: str | Path) -> Given:
     return Given(path, container, chosen, names)
 
 
+def _claiming(given: Given) -> list[Layout]:
+    """The layouts that claim the files, most specific first: those claiming the chosen file
+    alone if a file was chosen (a producers.csv chosen beside a pymrio folder is CSV), and
+    without a layout that another one refines."""
+    claiming = []
+    if given.chosen is not None:
+        alone = replace(given, names=frozenset({given.chosen}))
+        claiming = [candidate for candidate in LAYOUTS if candidate.claims(alone)]
+    claiming = claiming or [candidate for candidate in LAYOUTS if candidate.claims(given)]
+    refined = {candidate.refines for candidate in claiming}
+    return [candidate for candidate in claiming if candidate.name not in refined]
+
+
 def read_mrio(path: str | Path, layout: str | None = None) -> Mrio:
     """Read an MRIO in any layout of :data:`LAYOUTS`, detected from its files or named.
 
@@ -106,9 +122,15 @@ def read_mrio(path: str | Path, layout: str | None = None) -> Mrio:
                 f"{', '.join(layout_names())}, or leave it empty to detect it."
             )
         return chosen.read(given)
-    for candidate in LAYOUTS:
-        if candidate.claims(given):
-            return candidate.read(given)
+    claiming = _claiming(given)
+    if len(claiming) > 1:
+        raise MrioFileError(
+            f"{given.container} holds the files of several MRIO layouts: "
+            f"{'; '.join(item.title for item in claiming)}. Keep one MRIO per folder, choose the "
+            "MRIO's main file instead of the folder, or set the MRIO format."
+        )
+    if claiming:
+        return claiming[0].read(given)
     raise MrioFileError(
         f"{given.container} is not an MRIO this plugin reads: its files match none of the "
         f"layouts: {'; '.join(item.title for item in LAYOUTS)}. Choose the MRIO's folder, the "
