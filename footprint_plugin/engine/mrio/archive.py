@@ -41,14 +41,17 @@ class MrioSource(AbstractContextManager):
     :class:`~pathlib.PurePosixPath`. Messages name them as ``Z.txt in mrio.zip``.
     """
 
-    def __init__(self, path: Path, what: str = "the MRIO's folder or .zip") -> None:
+    def __init__(
+        self, path: Path, what: str = "the MRIO's folder or .zip", opened: IO[bytes] | None = None
+    ) -> None:
         self.path = Path(path)
-        if not self.path.exists():
+        self._opened = opened
+        if opened is None and not self.path.exists():
             raise MrioFileError(f"{self.path} does not exist. Give {what}.")
         self.archive: zipfile.ZipFile | None = None
-        if looks_like_zip(self.path):
+        if opened is not None or looks_like_zip(self.path):
             with reading(str(self.path)):
-                self.archive = zipfile.ZipFile(self.path)
+                self.archive = zipfile.ZipFile(self.path if opened is None else opened)
             try:
                 self._members = {_safe_name(self.path, info): info for info in self._infolist()}
             except MrioFileError:
@@ -66,6 +69,23 @@ class MrioSource(AbstractContextManager):
     def close(self) -> None:
         if self.archive is not None:
             self.archive.close()
+        if self._opened is not None:
+            self._opened.close()
+
+    def open_archive(self, relative: PurePosixPath, what: str) -> MrioSource:
+        """The zip file ``relative`` (a downloaded part, an .xlsx workbook) as a source of its
+        own, its members checked as any archive's. Inside a zip it is read in place from the
+        member, whose every backward seek inflates it again from its start: fine for a workbook,
+        slow for a zip of several GB."""
+        if self.archive is None:
+            return MrioSource(self.path / relative, what)
+        with reading(self.describe(relative)):
+            opened = self.open_binary(relative)
+        try:
+            return MrioSource(Path(self.describe(relative)), what, opened)
+        except BaseException:
+            opened.close()
+            raise
 
     def files(self, depth: int = FOLDER_DEPTH) -> Iterator[PurePosixPath]:
         """Every file, relative to the folder or archive (a folder listed ``depth`` deep)."""

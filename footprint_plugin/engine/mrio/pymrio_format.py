@@ -17,12 +17,20 @@ Layout written by pymrio (see ``pymrio.core.mriosystem.IOSystem.save`` and
 Tables are tab-separated, written by ``DataFrame.to_csv``: ``nr_header`` rows of column labels
 (each starting with the level name), then a row of index level names when the index is named,
 then one row per label with ``nr_index_col`` label cells. Other files (L.txt, D_cba.txt, ...)
-are results and are not read; x.txt is only checked (x is recomputed from Z and Y).
+are results and are not read; x is recomputed from Z and Y (or, with A, checked against it).
+
+Numeric tables can be large (EXIOBASE's A.txt holds 7,987 x 7,987 numbers, over 1 GB of text):
+their label cells are read in a first, cheap pass (each line split at its first tabs only),
+which gives the number of rows, then :func:`~.text_tables.read_numbers` reads the numbers into
+one array. A table it refuses (an empty cell, which pymrio reads as NaN, or a malformed row) is
+read again with pandas, which reads the first and names what is wrong with the others; unit
+tables, which hold text, are read with pandas.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,11 +40,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LabelMismatchError, MrioError, MrioFileError, ShapeError, preview
+from ..files import reading
 from .archive import MrioSource
 from .model import FINAL_DEMAND_LEVELS, PRODUCER_LEVELS, Extension, Mrio, build_mrio
+from .text_tables import read_numbers
 
 PARAMETER_FILE = "file_parameters.json"
+METADATA_FILE = "metadata.json"
 TEXT_SUFFIXES = (".txt", ".tsv", ".csv")
+DELIMITER = "\t"
+LINE_BUFFER = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -80,14 +93,17 @@ def _extension_tables(source, folder) -> ExtensionTables:
     return ExtensionTables(**tables)
 
 
-def read_pymrio(path: str | Path) -> Mrio:
+def read_pymrio(path: str | Path, relabel: Mapping[str, str] | None = None) -> Mrio:
     """Read an MRIO saved by pymrio's ``save_all`` (text format) from a folder or a .zip.
 
     Parameters
     ----------
     path
-        The folder holding ``file_parameters.json``, or a zip archive containing one such
-        folder (as written by ``pymrio.archive``).
+        The folder holding ``file_parameters.json`` (or a folder holding one such folder), or
+        a zip archive containing one such folder (as written by ``pymrio.archive``).
+    relabel
+        Labels to replace wherever they occur, in every table and at every label level, as
+        pymrio's ``rename_regions`` does (e.g. EXIOBASE 3.4's three-letter region codes).
 
     Raises
     ------
@@ -96,8 +112,18 @@ def read_pymrio(path: str | Path) -> Mrio:
     MrioError
         Any validation error of :func:`~.mrio.build_mrio`, prefixed with the path.
     """
-    with _Source(Path(path)) as source:
+    with _Source(Path(path), relabel) as source:
         return _read(source, path)
+
+
+def pymrio_metadata(path: str | Path) -> dict:
+    """The metadata.json pymrio wrote beside the MRIO in a folder or .zip ({} if there is
+    none, or if it cannot be read: it only names and describes the MRIO)."""
+    try:
+        with _Source(Path(path)) as source:
+            return source.metadata()
+    except MrioFileError:
+        return {}
 
 
 def _read(source: _Source, path: str | Path) -> Mrio:
@@ -136,7 +162,7 @@ def _read(source: _Source, path: str | Path) -> Mrio:
             total_output=tables.get("x"),
             extensions=extensions,
             unit=_monetary_unit(tables.get("unit")),
-            name=source.mrio_name(),
+            name=str(source.metadata().get("name", "")),
         )
     except MrioFileError:
         raise
@@ -156,8 +182,8 @@ def mrio_from_frames(
     """Build an :class:`~.mrio.Mrio` from pymrio-shaped DataFrames, lining up their labels.
 
     Producers are the rows of Z (or A), in that order; every other table is reordered to
-    match. Labels must be (region, sector) for producers and (region, category) for
-    final-demand columns.
+    match (a table already in that order is used without a copy). Labels must be (region,
+    sector) for producers and (region, category) for final-demand columns.
 
     Raises
     ------
@@ -176,13 +202,12 @@ def mrio_from_frames(
             "it must be square, with the same producers as rows and columns."
         )
     producers = _two_levels(core.index, f"rows of {core_name}", PRODUCER_LEVELS)
-    core_values = _values(_reorder(core, producers, f"columns of {core_name}", axis=1))
+    core_values = _aligned(core, producers, f"columns of {core_name}", axis=1)
     demand_labels = _two_levels(final_demand.columns, "columns of Y", FINAL_DEMAND_LEVELS)
-    demand = _values(_reorder(final_demand, producers, "rows of Y", axis=0))
+    demand = _aligned(final_demand, producers, "rows of Y", axis=0)
     output = None
     if total_output is not None:
-        output = _values(_reorder(pd.DataFrame(total_output), producers, "rows of x", axis=0))
-        output = output[:, 0]
+        output = _aligned(pd.DataFrame(total_output), producers, "rows of x", axis=0)[:, 0]
     built = [
         _extension(key, tables, producers, demand_labels, output, demand)
         for key, tables in (extensions or {}).items()
@@ -212,10 +237,10 @@ def _extension(
     what = f"extension {key!r}"
     if tables.F is not None:
         stressors = _normalized(tables.F.index)
-        from_producers = _values(_reorder(tables.F, producers, f"columns of F of {what}", 1))
+        from_producers = _aligned(tables.F, producers, f"columns of F of {what}", 1)
     elif tables.S is not None and output is not None:
         stressors = _normalized(tables.S.index)
-        from_producers = _values(_reorder(tables.S, producers, f"columns of S of {what}", 1))
+        from_producers = _aligned(tables.S, producers, f"columns of S of {what}", 1)
         from_producers = from_producers * output[None, :]
     else:
         raise MrioFileError(
@@ -225,18 +250,21 @@ def _extension(
     from_final_demand = None
     direct, direct_name = (tables.F_Y, "F_Y") if tables.F_Y is not None else (tables.S_Y, "S_Y")
     if direct is not None:
-        direct = _reorder(direct, stressors, f"rows of {direct_name} of {what}", axis=0)
-        from_final_demand = _values(
-            _reorder(direct, demand_labels, f"columns of {direct_name} of {what}", axis=1)
+        rows = _positions(direct.index, stressors, f"rows of {direct_name} of {what}")
+        from_final_demand = _aligned(
+            direct, demand_labels, f"columns of {direct_name} of {what}", axis=1
         )
+        if rows is not None:
+            from_final_demand = from_final_demand[rows]
         if direct_name == "S_Y":
             from_final_demand = from_final_demand * demand.sum(axis=0)[None, :]
     units = ("",) * len(stressors)
     if tables.unit is not None:
-        unit_table = _reorder(
-            pd.DataFrame(tables.unit), stressors, f"rows of unit of {what}", axis=0
-        )
-        units = tuple(str(value) for value in unit_table.iloc[:, 0])
+        unit_table = pd.DataFrame(tables.unit)
+        rows = _positions(unit_table.index, stressors, f"rows of unit of {what}")
+        column = unit_table["unit"] if "unit" in unit_table.columns else unit_table.iloc[:, -1]
+        values = column.to_numpy() if rows is None else column.to_numpy()[rows]
+        units = tuple(str(value) for value in values)
     return Extension(key, stressors, from_producers, from_final_demand, units)
 
 
@@ -262,35 +290,47 @@ def _two_levels(labels: pd.Index, what: str, names: tuple[str, str]) -> pd.Multi
     return normalized.set_names(list(names))
 
 
-def _reorder(frame: pd.DataFrame, reference: pd.Index, what: str, axis: int) -> pd.DataFrame:
-    """Return ``frame`` with its labels along ``axis`` in the order of ``reference``.
+def _aligned(frame: pd.DataFrame, reference: pd.Index, what: str, axis: int) -> np.ndarray:
+    """The numbers of ``frame`` with its labels along ``axis`` in the order of ``reference``:
+    a view of the frame's own array when they already are, a reordered copy when not."""
+    values = frame.to_numpy(dtype=np.float64)
+    positions = _positions(frame.index if axis == 0 else frame.columns, reference, what)
+    return values if positions is None else values.take(positions, axis=axis)
+
+
+def _positions(labels: pd.Index, reference: pd.Index, what: str) -> np.ndarray | None:
+    """Where each label of ``reference`` is in ``labels`` (None: they are the same, in order).
 
     ``what`` names the labels checked, e.g. "rows of Y"; the producers are the rows of Z (or
     A), final-demand columns the columns of Y, stressors the rows of F.
+
+    Raises
+    ------
+    LabelMismatchError
+        Labels missing, unexpected or repeated, listed.
     """
-    labels = _normalized(frame.index if axis == 0 else frame.columns)
-    if not labels.equals(reference):
-        duplicated = labels[labels.duplicated()]
-        missing = reference.difference(labels, sort=False)
-        unexpected = labels.difference(reference, sort=False)
-        if len(duplicated) or len(missing) or len(unexpected) or len(labels) != len(reference):
-            details = [
-                f"{name}: {preview(items)}"
-                for name, items in (
-                    ("missing", missing),
-                    ("unexpected", unexpected),
-                    ("repeated", duplicated),
-                )
-                if len(items)
-            ]
-            raise LabelMismatchError(
-                f"The {what} do not line up with the {_reference_name(reference)} "
-                f"({'; '.join(details) or 'different labels'}). Every table must use "
-                "the same labels: check their spelling and the number of label columns."
+    labels = _normalized(labels)
+    if labels.equals(reference):
+        return None
+    duplicated = labels[labels.duplicated()]
+    missing = reference.difference(labels, sort=False)
+    unexpected = labels.difference(reference, sort=False)
+    if len(duplicated) or len(missing) or len(unexpected) or len(labels) != len(reference):
+        details = [
+            f"{name}: {preview(items)}"
+            for name, items in (
+                ("missing", missing),
+                ("unexpected", unexpected),
+                ("repeated", duplicated),
             )
-        positions = labels.get_indexer(reference)
-        frame = frame.iloc[positions] if axis == 0 else frame.iloc[:, positions]
-    return frame.set_axis(reference, axis=axis)
+            if len(items)
+        ]
+        raise LabelMismatchError(
+            f"The {what} do not line up with the {_reference_name(reference)} "
+            f"({'; '.join(details) or 'different labels'}). Every table must use "
+            "the same labels: check their spelling and the number of label columns."
+        )
+    return labels.get_indexer(reference)
 
 
 def _reference_name(reference: pd.Index) -> str:
@@ -302,10 +342,6 @@ def _reference_name(reference: pd.Index) -> str:
     return "stressors (rows of F)"
 
 
-def _values(frame: pd.DataFrame) -> np.ndarray:
-    return frame.to_numpy(dtype=np.float64)
-
-
 def _monetary_unit(unit_table: pd.DataFrame | None) -> str:
     """The monetary unit(s) of an IOSystem's unit.txt, e.g. 'Mill USD'."""
     if unit_table is None or unit_table.empty:
@@ -313,11 +349,24 @@ def _monetary_unit(unit_table: pd.DataFrame | None) -> str:
     return ", ".join(str(value) for value in pd.unique(unit_table.iloc[:, 0].astype(str)))
 
 
-class _Source(MrioSource):
-    """An MRIO saved by pymrio: a folder, or a zip archive holding one."""
+@dataclass(frozen=True)
+class _TableLayout:
+    """Where a table's numbers are: below ``skip_rows`` rows, right of ``index_columns``."""
 
-    def __init__(self, path: Path) -> None:
+    index_columns: int
+    skip_rows: int
+    columns: pd.Index
+
+
+class _Source(MrioSource):
+    """An MRIO saved by pymrio: a folder, or a zip archive holding one.
+
+    ``relabel`` replaces labels in every table as it is read (see :func:`read_pymrio`).
+    """
+
+    def __init__(self, path: Path, relabel: Mapping[str, str] | None = None) -> None:
         super().__init__(path, "the folder (or .zip) that pymrio's save_all wrote")
+        self.relabel = dict(relabel or {})
         try:
             self.root = self._find_root()
         except MrioFileError:
@@ -325,18 +374,24 @@ class _Source(MrioSource):
             raise
 
     def _find_root(self) -> PurePosixPath:
-        if self.archive is None:
+        """The folder of the IOSystem's file_parameters.json: the folder given, or the one
+        folder inside it (or inside the zip) that holds one."""
+        if self.archive is None and self.exists(PurePosixPath(PARAMETER_FILE)):
             return PurePosixPath(".")
         roots = [
             name.parent
             for name in self.files()
             if name.name == PARAMETER_FILE and self.json(name).get("systemtype") == "IOSystem"
         ]
+        if self.archive is None and not roots:
+            return PurePosixPath(".")  # parameters() then names the file_parameters.json missing
         if len(roots) != 1:
             found = "no" if not roots else f"{len(roots)}"
+            where = f" in {', '.join(map(str, roots))}" if roots else ""
             raise MrioFileError(
                 f"{self.path} holds {found} MRIO(s) ({PARAMETER_FILE} with systemtype "
-                "IOSystem); it must hold exactly one. Zip the folder written by save_all."
+                f"IOSystem{where}); it must hold exactly one. Choose the folder of one of them, "
+                "or zip the folder written by save_all."
             )
         return roots[0]
 
@@ -385,19 +440,19 @@ class _Source(MrioSource):
             and self.parameters(folder).get("systemtype") == "Extension"
         ]
 
-    def mrio_name(self) -> str:
-        """The MRIO's name from metadata.json, if there is one."""
-        relative = self.root / "metadata.json"
+    def metadata(self) -> dict:
+        """The MRIO's metadata.json ({} if there is none or it is broken: the name and
+        description are only shown, so a broken file loses nothing else)."""
+        relative = self.root / METADATA_FILE
         if not self.exists(relative):
-            return ""
+            return {}
         try:
-            return str(self.json(relative).get("name", ""))
+            return self.json(relative)
         except MrioFileError:
-            return ""  # the name is only shown: a broken metadata.json loses nothing else
+            return {}
 
     def table(self, folder: PurePosixPath, key: str, entry: Mapping[str, str]) -> pd.DataFrame:
         """Read one table listed in file_parameters.json; unit tables hold text, others numbers."""
-        numeric = key != "unit"
         relative = folder / entry["name"]
         if relative.suffix.lower() not in TEXT_SUFFIXES:
             raise MrioFileError(
@@ -409,10 +464,44 @@ class _Source(MrioSource):
                 f"{self.describe(relative)} is listed in {PARAMETER_FILE} but "
                 "missing. Copy the complete folder written by save_all."
             )
+        numeric = key != "unit"
+        layout = self._layout(relative, entry, numeric)
+        if not numeric:
+            return self._pandas_table(relative, layout, numeric)
+        rows = self._row_labels(relative, layout)
+        if not rows:
+            raise self._no_rows(relative)
+        try:
+            values = read_numbers(
+                self,
+                relative,
+                (len(rows), len(layout.columns)),
+                DELIMITER,
+                layout.skip_rows,
+                layout.index_columns,
+            )
+        except MrioFileError:
+            # an empty cell (pymrio reads NaN), a quoted label holding a tab, or a malformed
+            # row: pandas reads the first two as pymrio does and names what is wrong otherwise
+            self.check_intact(relative)
+            return self._pandas_table(relative, layout, numeric)
+        index = pd.MultiIndex.from_tuples(rows) if layout.index_columns > 1 else pd.Index(rows)
+        return self._frame(values, index, layout.columns)
+
+    def _layout(
+        self, relative: PurePosixPath, entry: Mapping[str, str], numeric: bool
+    ) -> _TableLayout:
+        """The column labels of a table, and where its numbers start (from its first rows)."""
         index_columns, header_rows = int(entry["nr_index_col"]), int(entry["nr_header"])
+        if index_columns < 1 or header_rows < 1:
+            raise MrioFileError(
+                f"{self.describe(relative.parent / PARAMETER_FILE)} gives "
+                f"{relative.name} {index_columns} label column(s) and {header_rows} header "
+                "row(s); a table has at least one of each. Re-save the MRIO with save_all."
+            )
         with self.open_text(relative) as handle:
             head = list(
-                csv.reader([handle.readline() for _ in range(header_rows + 1)], delimiter="\t")
+                csv.reader([handle.readline() for _ in range(header_rows + 1)], delimiter=DELIMITER)
             )
         if not numeric and head and 1 < len(head[0]) <= index_columns:
             index_columns = len(head[0]) - 1  # EXIOBASE 3.4 lists the unit column as an index
@@ -422,28 +511,73 @@ class _Source(MrioSource):
             and not any(head[header_rows][index_columns:])
         )
         columns = [row[index_columns:] for row in head[:header_rows]]
-        if len(head) < header_rows or not all(row and all(row) for row in columns):
+        if len(head) < header_rows or not all(row and (all(row) or not numeric) for row in columns):
             raise MrioFileError(
                 f"{self.describe(relative)} has empty or missing column labels in its first "
                 f"{header_rows} row(s). Check nr_index_col and nr_header in {PARAMETER_FILE} "
                 "against the file (pymrio's Z.txt and Y.txt have 2 of each)."
             )
+        header = pd.MultiIndex.from_arrays(columns) if header_rows > 1 else pd.Index(columns[0])
+        return _TableLayout(index_columns, header_rows + names_row, header)
+
+    def _row_labels(self, relative: PurePosixPath, layout: _TableLayout) -> list:
+        """The label cells of each row, in one pass over the file's bytes that splits each
+        line at its first ``index_columns`` tabs only and decodes just those cells (blank
+        lines are skipped, as pandas does)."""
+        count, tab = layout.index_columns, DELIMITER.encode()
+        rows = []
+        previous = last = b""
+        with reading(self.describe(relative)), self._lines(relative) as handle:
+            for _ in range(layout.skip_rows):
+                handle.readline()
+            for line in handle:
+                if line.isspace():
+                    continue
+                cells = line.split(tab, count)[:count]
+                if any(b'"' in cell for cell in cells):  # quoted by to_csv: unquote
+                    cells = next(csv.reader([line.decode()], delimiter=DELIMITER))[:count]
+                else:
+                    cells = [cell.decode() for cell in cells]
+                rows.append(tuple(cells) if count > 1 else cells[0])
+                previous, last = last, line
+        if not last.endswith(b"\n") and last.count(tab) < previous.count(tab):
+            self.check_intact(relative)
+            raise MrioFileError(
+                f"{self.describe(relative)} ends in the middle of a row: it is truncated. "
+                "Download or copy it again."
+            )
+        return rows
+
+    def _no_rows(self, relative: PurePosixPath) -> MrioFileError:
+        return MrioFileError(
+            f"{self.describe(relative)} holds column labels but no rows (no producers "
+            "or stressors). Re-save the MRIO with pymrio's save_all."
+        )
+
+    def _lines(self, relative: PurePosixPath) -> io.BufferedReader:
+        """The file's bytes, buffered in large blocks: a zip member's own line reading is
+        slow for lines as long as an MRIO row."""
+        return io.BufferedReader(self.open_binary(relative), LINE_BUFFER)
+
+    def _pandas_table(
+        self, relative: PurePosixPath, layout: _TableLayout, numeric: bool
+    ) -> pd.DataFrame:
+        """Read a table with pandas: unit tables (text), and numeric tables that
+        :func:`read_numbers` refuses (their messages name what is wrong)."""
+        index_columns = layout.index_columns
         with self.open_text(relative) as handle:
             try:
                 data = pd.read_csv(
                     handle,
-                    sep="\t",
+                    sep=DELIMITER,
                     header=None,
-                    skiprows=header_rows + names_row,
+                    skiprows=layout.skip_rows,
                     dtype={i: str for i in range(index_columns)},
                     keep_default_na=False,
                     na_values=[""],
                 )
             except pd.errors.EmptyDataError as error:
-                raise MrioFileError(
-                    f"{self.describe(relative)} holds column labels but no rows (no producers "
-                    "or stressors). Re-save the MRIO with pymrio's save_all."
-                ) from error
+                raise self._no_rows(relative) from error
             except UnicodeDecodeError:
                 raise  # open_text names the file and says it is not UTF-8
             except (pd.errors.ParserError, ValueError) as error:
@@ -452,10 +586,10 @@ class _Source(MrioSource):
                     f"{self.describe(relative)} cannot be read as a table "
                     f"({error}). Re-save it with pymrio's save_all."
                 ) from error
-        if data.shape[1] != index_columns + len(columns[0]):
+        if data.shape[1] != index_columns + len(layout.columns):
             raise MrioFileError(
                 f"{self.describe(relative)} has {data.shape[1] - index_columns} value columns "
-                f"but {len(columns[0])} column labels. Check nr_index_col and nr_header in "
+                f"but {len(layout.columns)} column labels. Check nr_index_col and nr_header in "
                 f"{PARAMETER_FILE}."
             )
         label_columns = [data[i] for i in range(index_columns)]
@@ -464,10 +598,9 @@ class _Source(MrioSource):
             if index_columns > 1
             else pd.Index(label_columns[0])
         )
-        header = pd.MultiIndex.from_arrays(columns) if header_rows > 1 else pd.Index(columns[0])
         values = data.iloc[:, index_columns:]
         if not numeric:
-            return pd.DataFrame(values.to_numpy(), index=index, columns=header)
+            return self._frame(values.to_numpy(), index, layout.columns)
         try:
             numbers = values.to_numpy(dtype=np.float64)
         except ValueError as error:
@@ -475,4 +608,20 @@ class _Source(MrioSource):
                 f"{self.describe(relative)} holds text where numbers are "
                 f"expected ({error}). Fix the file."
             ) from error
-        return pd.DataFrame(numbers, index=index, columns=header)
+        return self._frame(numbers, index, layout.columns)
+
+    def _frame(self, values: np.ndarray, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
+        """A table as a DataFrame around ``values`` (not copied), its labels relabelled."""
+        return pd.DataFrame(
+            values, index=self._relabelled(index), columns=self._relabelled(columns), copy=False
+        )
+
+    def _relabelled(self, labels: pd.Index) -> pd.Index:
+        if not self.relabel:
+            return labels
+        if isinstance(labels, pd.MultiIndex):
+            return pd.MultiIndex.from_arrays(
+                [self._relabelled(labels.get_level_values(i)) for i in range(labels.nlevels)],
+                names=labels.names,
+            )
+        return pd.Index([self.relabel.get(label, label) for label in labels], name=labels.name)

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from ..errors import MrioFileError
 from .archive import MrioSource, looks_like_zip
 from .csv_format import read_csv_mrio
+from .exiobase3 import looks_like_exiobase3, read_exiobase3
 from .model import Mrio
 from .pymrio_format import PARAMETER_FILE, read_pymrio
 
@@ -56,6 +57,15 @@ LAYOUTS: tuple[Layout, ...] = (
         "pymrio save_all (file_parameters.json)",
         _has(PARAMETER_FILE),
         lambda given: read_pymrio(given.container),
+    ),
+    Layout(
+        "exiobase3",
+        "EXIOBASE 3 (IOT_<year>_<ixi|pxp>.zip or its folder, with file_parameters.json)",
+        lambda given: (
+            _has(PARAMETER_FILE)(given) and looks_like_exiobase3(given.container, given.names)
+        ),
+        lambda given: read_exiobase3(given.container),
+        refines="pymrio",
     ),
     Layout(
         "csv",

@@ -9,6 +9,7 @@ the array it returns keeps one dense copy in memory, not two.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -27,6 +28,7 @@ def read_numbers(
     skip_rows: int = 0,
     skip_columns: int = 0,
     what: str = "",
+    rows_after: int = 0,
 ) -> np.ndarray:
     """Read a ``shape`` block of numbers from a delimited text file of ``source``.
 
@@ -42,6 +44,9 @@ def read_numbers(
         Label rows above and label columns left of the numbers.
     what
         What the labels are, for messages (e.g. "labels_T.txt's 4,915 producers").
+    rows_after
+        Rows after the numbers that the caller reads itself (OECD ICIO's value-added and
+        output rows); the file must end after them.
 
     Raises
     ------
@@ -49,10 +54,33 @@ def read_numbers(
         The file has fewer or more rows or columns than ``shape``, or text where a number
         belongs; the message names the file and the line.
     """
+    out = np.empty(shape, dtype=np.float64)
+    for first, block in number_blocks(
+        source, relative, shape, delimiter, skip_rows, skip_columns, what, rows_after
+    ):
+        out[first : first + len(block)] = block
+    return out
+
+
+def number_blocks(
+    source,
+    relative: PurePosixPath,
+    shape: tuple[int, int],
+    delimiter: str = "\t",
+    skip_rows: int = 0,
+    skip_columns: int = 0,
+    what: str = "",
+    rows_after: int = 0,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (first row, rows) of the table :func:`read_numbers` reads, a block at a time.
+
+    For a caller that keeps only some rows or columns of a table too big to hold whole
+    (GLORIA's T); the file is checked exactly as :func:`read_numbers` checks it, the last
+    check (nothing after the last row) once the last block has been taken.
+    """
     rows, columns = shape
     name = source.describe(relative)
     expected = f"{rows:,} rows x {columns:,} columns" + (f" ({what})" if what else "")
-    out = np.empty((rows, columns), dtype=np.float64)
     with source.open_text(relative) as handle:
         for _ in range(skip_rows):
             handle.readline()
@@ -66,15 +94,14 @@ def read_numbers(
                     "the file is truncated, or belongs to another table. Download it again."
                 )
             block = _parse(lines, delimiter, skip_columns, columns, name, skip_rows + done)
-            out[done : done + len(block)] = block
+            yield done, block
             done += len(block)
-        rest = [line for line in itertools.islice(handle, 64) if line.strip()]
-        if rest:
+        rest = [line for line in itertools.islice(handle, rows_after + 64) if line.strip()]
+        if len(rest) > rows_after:
             raise MrioFileError(
                 f"{name} has more than {rows:,} rows of numbers; {expected} are expected. "
                 "Check that the labels and the table are of the same MRIO, year and release."
             )
-    return out
 
 
 def _parse(lines, delimiter, skip_columns, columns, name, first_line) -> np.ndarray:
