@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from ..errors import MrioFileError
 from .archive import MrioSource, looks_like_zip
 from .csv_format import read_csv_mrio
+from .eora26 import is_eora26, read_eora26
 from .exiobase3 import looks_like_exiobase3, read_exiobase3
 from .model import Mrio
 from .pymrio_format import PARAMETER_FILE, read_pymrio
@@ -72,6 +73,12 @@ LAYOUTS: tuple[Layout, ...] = (
         "CSV layout of CSV_FORMAT.md (producers.csv)",
         lambda given: given.container.is_dir() and _has("producers.csv")(given),
         lambda given: read_csv_mrio(given.container),
+    ),
+    Layout(
+        "eora26",
+        "Eora26 (Eora26_<year>_<bp|pp>_T.txt + labels_T.txt, or Eora26_<year>_<bp|pp>.zip)",
+        is_eora26,
+        read_eora26,
     ),
 )
 """Tried in this order; a layout whose files are a subset of another's comes first."""
