@@ -19,6 +19,8 @@ from .csv_format import read_csv_mrio
 from .eora26 import is_eora26, read_eora26
 from .exiobase3 import looks_like_exiobase3, read_exiobase3
 from .model import Mrio
+from .oecd_icio import TITLE as OECD_ICIO_TITLE
+from .oecd_icio import is_oecd_icio, read_oecd_icio
 from .pymrio_format import PARAMETER_FILE, read_pymrio
 
 DETECTION_DEPTH = 2
@@ -80,6 +82,7 @@ LAYOUTS: tuple[Layout, ...] = (
         is_eora26,
         read_eora26,
     ),
+    Layout("oecd_icio", OECD_ICIO_TITLE, is_oecd_icio, read_oecd_icio),
 )
 """Tried in this order; a layout whose files are a subset of another's comes first."""
 
