@@ -18,6 +18,7 @@ from .archive import MrioSource, looks_like_zip
 from .csv_format import read_csv_mrio
 from .eora26 import is_eora26, read_eora26
 from .exiobase3 import looks_like_exiobase3, read_exiobase3
+from .gloria import is_gloria, read_gloria
 from .model import Mrio
 from .oecd_icio import TITLE as OECD_ICIO_TITLE
 from .oecd_icio import is_oecd_icio, read_oecd_icio
@@ -81,6 +82,13 @@ LAYOUTS: tuple[Layout, ...] = (
         "Eora26 (Eora26_<year>_<bp|pp>_T.txt + labels_T.txt, or Eora26_<year>_<bp|pp>.zip)",
         is_eora26,
         read_eora26,
+    ),
+    Layout(
+        "gloria",
+        "GLORIA (<date>_120secMother_AllCountries_002_T-Results_<year>_<release>_Markup001"
+        "(full).csv + GLORIA_ReadMe_<release>.xlsx, or GLORIA_MRIOs_<release>_<year>.zip)",
+        lambda given: is_gloria(given.names),
+        lambda given: read_gloria(given.container, given.chosen),
     ),
     Layout("oecd_icio", OECD_ICIO_TITLE, is_oecd_icio, read_oecd_icio),
 )
