@@ -1,15 +1,43 @@
-"""Loading the MRIO of an algorithm, with the user told what was read and repaired."""
+"""Loading the MRIO of an algorithm, through the cache of parsed MRIOs, with the user told
+whether its files were parsed or read from the cache, and what was repaired."""
 
+from __future__ import annotations
+
+import time
+
+from ..engine.mrio.cache import read_mrio_cached
 from ..engine.mrio.model import Mrio
-from ..engine.mrio.readers import read_mrio
 from .errors import engine_errors
+from .mrio_cache_settings import cache_folder
 
 
-def load_mrio(path: str, feedback) -> Mrio:
-    """Read and validate the MRIO, logging its size and any repairs as warnings."""
+def load_mrio(path: str, feedback, layout: str | None = None) -> Mrio:
+    """Read and validate the MRIO in ``layout`` (a name of readers.LAYOUTS; None: detect it),
+    logging where it was read from, its size and any repairs as warnings."""
+    folder = cache_folder()
     feedback.pushInfo(f"Reading the MRIO from {path}")
+    start = time.perf_counter()
     with engine_errors():
-        mrio = read_mrio(path)
+        read = read_mrio_cached(path, layout, folder)
+    seconds = time.perf_counter() - start
+    if read.note:
+        feedback.pushWarning(read.note)
+    if read.from_cache:
+        feedback.pushInfo(
+            f"MRIO read from the cache ({read.entry}) in {seconds:.1f} s: its files were not "
+            "parsed again."
+        )
+    elif read.entry is not None:
+        feedback.pushInfo(
+            f"MRIO parsed in {seconds:.1f} s and cached in {read.entry}: later runs on these "
+            "files skip parsing."
+        )
+    elif folder is None:
+        feedback.pushInfo(
+            f"MRIO parsed in {seconds:.1f} s, not cached (Cache parsed MRIOs is off in "
+            "Processing > Options > Providers > Carbon footprint)."
+        )
+    mrio = read.mrio
     for warning in mrio.warnings:
         feedback.pushWarning(warning)
     feedback.pushInfo(

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+os.environ["FOOTPRINT_MRIO_CACHE"] = "off"  # a bare QgsApplication's profile is the user's own
 sys.path[:0] = [str(ROOT), "/usr/share/qgis/python/plugins"]
 
 from qgis.core import QgsApplication, QgsProcessingFeedback  # noqa: E402

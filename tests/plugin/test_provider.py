@@ -10,6 +10,7 @@ EXPECTED = {
     "footprint:citytable",
     "footprint:nearfeatures",
     "footprint:report",
+    "footprint:clearmriocache",
     "footprint:footprint_study",
 }
 
