@@ -1,5 +1,5 @@
 """What every footprint algorithm shares: group, icon, help, parameter help text, the MRIO
-parameter, and progress by named steps."""
+parameters, and progress by named steps."""
 
 from pathlib import Path
 
@@ -8,11 +8,13 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..qgis_io.mrio_input import load_mrio
 from ..qgis_io.outputs import FOLDER_DATASET, Outputs
 from ..qgis_io.side_files import load_raster_inputs
 from ..resources import ICON_PATH
@@ -95,6 +97,27 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
             ) from error
         return outputs.destination(key)
 
+    def add_mrio_parameters(self):
+        """MRIO (the table's files) and MRIO_FORMAT (their layout, detected by default)."""
+        self.add_parameter(mrio_parameter("MRIO"), MRIO_HELP)
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                "MRIO_FORMAT",
+                "MRIO format",
+                options=[label for label, _ in MRIO_FORMATS],
+                defaultValue=0,
+                optional=True,
+            ),
+            MRIO_FORMAT_HELP,
+            advanced=True,
+        )
+
+    def load_mrio(self, parameters, context, feedback):
+        """The MRIO of the MRIO parameter, in the layout MRIO_FORMAT names (or detected)."""
+        choice = self.parameterAsEnum(parameters, "MRIO_FORMAT", context)
+        layout = MRIO_FORMATS[choice][1] if 0 <= choice < len(MRIO_FORMATS) else None
+        return load_mrio(self.parameterAsFile(parameters, "MRIO", context), feedback, layout)
+
     def add_parameter(
         self, parameter: QgsProcessingParameterDefinition, help_text: str, advanced: bool = False
     ):
@@ -107,18 +130,34 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
 
 
 MRIO_HELP = (
-    "The multi-regional input-output table: a folder saved in pymrio's text format (as "
-    "EXIOBASE 3 is distributed; choose its file_parameters.json), a .zip of such a folder, or "
-    "a folder in the plugin's CSV layout (producers.csv, flows.csv, final_demand.csv). The files "
-    "are only read."
+    "The multi-regional input-output table, as its publisher distributes it: the folder, the "
+    ".zip as downloaded, or the main file in the folder. Read: EXIOBASE 3 (IOT_<year>_ixi or "
+    "_pxp), Eora26 (Eora26_<year>_bp_T.txt with the labels_*.txt files), OECD ICIO (the year's "
+    "CSV), GLORIA (a year's T-Results file beside GLORIA_ReadMe_<release>.xlsx), a folder saved "
+    "by pymrio's save_all (file_parameters.json), or the plugin's CSV layout (producers.csv). "
+    "The files are only read."
 )
+MRIO_FORMAT_HELP = (
+    "The layout of the MRIO table's files. Leave it on Detect: the layout is recognised from the "
+    "file names. Choose one when a folder holds the files of several layouts."
+)
+MRIO_FORMATS = (
+    ("Detect from the files", None),
+    ("pymrio save_all folder (file_parameters.json)", "pymrio"),
+    ("CSV layout (producers.csv)", "csv"),
+    ("EXIOBASE 3", "exiobase3"),
+    ("Eora26", "eora26"),
+    ("OECD ICIO", "oecd_icio"),
+    ("GLORIA", "gloria"),
+)
+"""The MRIO_FORMAT choices in a fixed order (models store the index): new layouts go last."""
 
 
 def mrio_parameter(name: str = "MRIO") -> QgsProcessingParameterFile:
-    """A file parameter that accepts a pymrio folder's file_parameters.json or a .zip."""
+    """A file parameter that accepts an MRIO's folder, its .zip or its main file."""
     parameter = QgsProcessingParameterFile(name, "MRIO table", QgsProcessingParameterFile.File)
     parameter.setFileFilter(
-        "pymrio MRIO (file_parameters.json *.zip);;CSV MRIO (producers.csv);;All files (*)"
+        "MRIO (file_parameters.json producers.csv *.zip *.txt *.csv);;All files (*)"
     )
     parameter.setMetadata({FOLDER_DATASET: True})  # no output may replace a file of its folder
     return parameter

@@ -39,11 +39,10 @@ from ..qgis_io.coordinates import bounds_in, geometry_vertices, rectangle_outlin
 from ..qgis_io.errors import check_crs, engine_errors
 from ..qgis_io.footprint_raster import BAND_NAMES_METADATA, write_footprint_raster
 from ..qgis_io.grid_crs import grid_crs
-from ..qgis_io.mrio_input import load_mrio
 from ..qgis_io.regions import RegionSet, read_region_features
 from ..qgis_io.styles import ApplyStyleFile, write_style
 from ..qgis_io.tables import write_table
-from .base import MRIO_HELP, FootprintAlgorithm, Steps, mrio_parameter, wanted
+from .base import FootprintAlgorithm, Steps, wanted
 
 BREAKDOWNS = ("Consumer region", "Consumer region × final-demand category")
 CONSUMER_BAND_CHOICES = ("Foreign consumers only", "Every consumer region (domestic too)")
@@ -110,7 +109,7 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
             ),
             "Field of REGIONS holding each region's code as the MRIO labels regions (e.g. CN-BJ).",
         )
-        self.add_parameter(mrio_parameter(self.MRIO), MRIO_HELP)
+        self.add_mrio_parameters()
         self.add_parameter(
             QgsProcessingParameterFile(
                 self.CONCORDANCE, "Sector concordance (CSV)", extension="csv", optional=True
@@ -284,7 +283,7 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
 
     def _mrio(self, parameters, context, feedback, regions):
         """The MRIO and the concordance; REGIONS' codes checked against the MRIO."""
-        mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), feedback)
+        mrio = self.load_mrio(parameters, context, feedback)
         concordance_path = self.parameterAsFile(parameters, self.CONCORDANCE, context)
         sectors = list(dict.fromkeys(mrio.producers.get_level_values("sector")))
         with engine_errors():

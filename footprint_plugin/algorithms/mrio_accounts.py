@@ -18,12 +18,11 @@ from ..engine.mrio.aggregation import match_regions
 from ..engine.mrio.attribution import attribute_emissions, driven_shares
 from ..engine.mrio.csv_format import read_emissions_csv
 from ..engine.mrio.results import attribution_table, footprint_by_consumer, unattributed_table
-from ..engine.mrio.stressors import select_stressor, stressor_names
+from ..engine.mrio.stressors import select_stressor, stressor_names, stressor_table
 from ..qgis_io.errors import CANCELLED, engine_errors
-from ..qgis_io.mrio_input import load_mrio
 from ..qgis_io.tables import write_table
 from ..report import html as html_report
-from .base import MRIO_HELP, FootprintAlgorithm, Steps, mrio_parameter, wanted
+from .base import FootprintAlgorithm, Steps, wanted
 
 BREAKDOWNS = (
     ("region", "Consumer region"),
@@ -57,13 +56,14 @@ class MrioAccounts(FootprintAlgorithm):
     OUTPUT = "OUTPUT"
     SUMMARY = "SUMMARY"
     OUTPUT_HTML = "OUTPUT_HTML"
+    STRESSORS = "STRESSORS"
     TOTAL = "TOTAL"
     UNATTRIBUTED = "UNATTRIBUTED"
     DOMESTIC = "DOMESTIC"
     FOREIGN = "FOREIGN"
 
     def initAlgorithm(self, config=None):
-        self.add_parameter(mrio_parameter(self.MRIO), MRIO_HELP)
+        self.add_mrio_parameters()
         self.add_parameter(
             QgsProcessingParameterString(
                 self.STRESSOR, "Stressor (extension/stressor)", optional=True
@@ -118,6 +118,17 @@ class MrioAccounts(FootprintAlgorithm):
             "emissions, footprint and its share of the total.",
         )
         self.add_parameter(
+            QgsProcessingParameterFeatureSink(
+                self.STRESSORS,
+                "Stressors of the MRIO",
+                optional=True,
+                createByDefault=False,
+            ),
+            "One row per stressor the MRIO holds: the name to give as Stressor "
+            "(extension/stressor), its unit, and its totals from producers and from final "
+            "demand.",
+        )
+        self.add_parameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT_HTML, "Report", "HTML files (*.html)", optional=True
             ),
@@ -130,7 +141,7 @@ class MrioAccounts(FootprintAlgorithm):
 
     def process(self, parameters, context, feedback, outputs):
         steps = Steps(feedback, self.STEPS)
-        mrio = load_mrio(self.parameterAsFile(parameters, self.MRIO, context), steps.start("mrio"))
+        mrio = self.load_mrio(parameters, context, steps.start("mrio"))
         stressor = self.parameterAsString(parameters, self.STRESSOR, context).strip()
         emissions_csv = self.parameterAsFile(parameters, self.EMISSIONS, context)
         domestic_patterns = self.parameterAsString(parameters, self.DOMESTIC_REGIONS, context)
@@ -140,7 +151,7 @@ class MrioAccounts(FootprintAlgorithm):
         include_direct = self.parameterAsBool(parameters, self.INCLUDE_DIRECT, context)
 
         with engine_errors():
-            emissions, direct, source = self._emissions(mrio, stressor, emissions_csv)
+            emissions, direct, source = self._emissions(mrio, stressor, emissions_csv, feedback)
             feedback.pushInfo(f"Emissions: {source}")
             consumers = mrio.final_demand_labels.get_level_values("region")
             domestic = match_regions(consumers, domestic_patterns) if domestic_patterns else None
@@ -203,6 +214,10 @@ class MrioAccounts(FootprintAlgorithm):
         results = dict(totals)
         results[self.OUTPUT] = write_table(outputs, self.OUTPUT, accounts, tables)
         results[self.SUMMARY] = write_table(outputs, self.SUMMARY, summary, tables)
+        if wanted(parameters, self.STRESSORS):
+            results[self.STRESSORS] = write_table(
+                outputs, self.STRESSORS, stressor_table(mrio), tables
+            )
         if feedback.isCanceled():
             raise QgsProcessingException(CANCELLED)
         if wanted(parameters, self.OUTPUT_HTML):
@@ -214,7 +229,7 @@ class MrioAccounts(FootprintAlgorithm):
         return results
 
     @staticmethod
-    def _emissions(mrio, stressor, emissions_csv):
+    def _emissions(mrio, stressor, emissions_csv, feedback):
         """Producer emissions e, direct emissions F_Y (or None) and a description of both."""
         if emissions_csv:
             if stressor:
@@ -225,10 +240,12 @@ class MrioAccounts(FootprintAlgorithm):
         if not stressor:
             names = stressor_names(mrio)
             if len(names) != 1:
+                feedback.pushInfo("Stressors of this MRIO:\n" + "\n".join(names))
                 raise QgsProcessingException(
                     "Say which stressor holds the emissions (STRESSOR, written "
                     f"extension/stressor). This MRIO has: {', '.join(names[:10]) or 'none'}"
-                    f"{' …' if len(names) > 10 else ''}. Or give an EMISSIONS CSV."
+                    f"{' … (all listed in the log)' if len(names) > 10 else ''}. Or give an "
+                    "EMISSIONS CSV."
                 )
             stressor = names[0]
         account = select_stressor(mrio, stressor)

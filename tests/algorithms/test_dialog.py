@@ -37,11 +37,11 @@ LAYER_TYPES = {
     **{("footprint:report", key): TABLES for key in ("BALANCE", "CONSUMERS", "CURVE", "CITIES")},
     ("footprint:report", "NEAR"): TABLES,
 }
-MAP_ADVANCED = {"CONSUMER_GROUPS", "CONSUMER_BANDS", "TARGET_CRS", "EXTENT"}
+MAP_ADVANCED = {"MRIO_FORMAT", "CONSUMER_GROUPS", "CONSUMER_BANDS", "TARGET_CRS", "EXTENT"}
 ADVANCED = {
     "footprint:mapfootprint": MAP_ADVANCED,
     "footprint:mapgriddedfootprint": MAP_ADVANCED | {"SUBCELLS"},
-    "footprint:mrioaccounts": {"INCLUDE_DIRECT"},
+    "footprint:mrioaccounts": {"MRIO_FORMAT", "INCLUDE_DIRECT"},
 }
 
 

@@ -275,7 +275,7 @@ def test_emissions_csv_with_unattributable_rows_reports_them(processing, provide
     ("parameters", "message"),
     [
         ({"MRIO": "/nonexistent/mrio"}, "does not exist"),
-        ({"MRIO": str(TEST_DATA)}, "is not an MRIO this plugin reads"),
+        ({"MRIO": str(TEST_DATA.parent / "algorithms")}, "is not an MRIO this plugin reads"),
         ({}, "Say which stressor"),
         ({"STRESSOR": "emissions/CO3"}, "Available stressors"),
         ({"STRESSOR": STRESSOR, "DOMESTIC_REGIONS": "XX-*"}, "XX-*"),
@@ -361,3 +361,50 @@ def test_the_report_lists_the_unattributed_emissions(processing, provider, tmp_p
     assert [row for row in rows if row] == [
         ["B", "STEEL", "producer has zero total output in the MRIO, so no driven shares", "2"]
     ]
+
+
+def test_the_stressors_output_lists_what_to_type_with_units_and_totals(
+    processing, provider, tmp_path
+):
+    result = run(
+        processing,
+        MRIO=str(hand_mrio(tmp_path / "mrio")),
+        STRESSOR="emissions/CO2",
+        STRESSORS="TEMPORARY_OUTPUT",
+    )
+    assert table(result["STRESSORS"]).to_dict("records") == [
+        {
+            "stressor": "emissions/CO2",
+            "extension": "emissions",
+            "unit": "t",
+            "from_producers": 45.0,
+            "from_final_demand": 23.0,
+        }
+    ]
+
+
+def test_the_stressors_of_pymrio_s_test_mrio_are_its_f_rows(processing, provider):
+    result = run(processing, STRESSOR=STRESSOR, STRESSORS="TEMPORARY_OUTPUT")
+    listed = table(result["STRESSORS"]).set_index("stressor")
+    expected = {}
+    for extension in ("emissions", "factor_inputs"):
+        index_columns = 2 if extension == "emissions" else 1
+        flows = pd.read_csv(
+            TEST_MRIO / extension / "F.txt",
+            sep="\t",
+            header=[0, 1],
+            index_col=list(range(index_columns)),
+        )
+        for label, row in flows.iterrows():
+            name = "/".join(label) if isinstance(label, tuple) else label
+            expected[f"{extension}/{name}"] = row.sum()
+    assert listed["from_producers"].to_dict() == pytest.approx(expected)
+    assert listed.loc["emissions/emission_type1/air", "unit"] == "kg"
+
+
+def test_a_forced_mrio_format_is_used_instead_of_detection(processing, provider, tmp_path):
+    folder = hand_mrio(tmp_path / "mrio")
+    result = run(processing, MRIO=str(folder), STRESSOR="emissions/CO2", MRIO_FORMAT=2)
+    assert result["TOTAL"] == pytest.approx(45.0 + 23.0)
+    with pytest.raises(QgsProcessingException, match=r"file_parameters\.json"):
+        run(processing, MRIO=str(folder), STRESSOR="emissions/CO2", MRIO_FORMAT=1)

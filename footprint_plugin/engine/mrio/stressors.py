@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ..errors import UnknownNameError, label_text, preview
 from .model import Extension, Mrio
@@ -39,6 +40,29 @@ def stressor_names(mrio: Mrio) -> list[str]:
         for ext in mrio.extensions.values()
         for label in ext.stressors
     ]
+
+
+def stressor_table(mrio: Mrio) -> pd.DataFrame:
+    """One row per stressor: the name to give as STRESSOR, its extension, unit, and the totals
+    from producers (F) and from final demand (F_Y), non-finite values left out."""
+    rows = [
+        (
+            f"{ext.name}/{label_text(label)}",
+            ext.name,
+            ext.units[k],
+            _finite_sum(ext.from_producers[k]),
+            0.0 if ext.from_final_demand is None else _finite_sum(ext.from_final_demand[k]),
+        )
+        for ext in mrio.extensions.values()
+        for k, label in enumerate(ext.stressors)
+    ]
+    return pd.DataFrame(
+        rows, columns=["stressor", "extension", "unit", "from_producers", "from_final_demand"]
+    )
+
+
+def _finite_sum(values: np.ndarray) -> float:
+    return float(values[np.isfinite(values)].sum())
 
 
 def select_stressor(mrio: Mrio, name: str) -> StressorAccount:
