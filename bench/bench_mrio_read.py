@@ -15,7 +15,9 @@ the page cache), by both sides alike. Baselines, each run in a fresh process:
   the MRIO validated), against our first read. Goal: >= 10x. "write s" is the first read
   through the cache minus the bare first read: the cost of writing the entry (flushed to disk).
 - end to end: ``qgis_process run footprint:mrioaccounts`` (STRESSOR emissions/CO2, the
-  attributed table and summary written as CSV) twice in one throwaway QGIS profile, as
+  summary per consumer region written as CSV: the counterpart of pymrio's D_cba_reg; the
+  optional producer x consumer table, millions of rows, is left out as calc_all writes nothing)
+  twice in one throwaway QGIS profile, as
   ``scripts/qgis_process.sh`` sets it up, with its default cache folder empty at first: run 1
   parses and caches, run 2 reads the cache. Against: a Python process with pymrio running
   ``load_all`` and ``calc_all``. Wall-clock of whole processes, start-up included on both sides.
@@ -148,7 +150,6 @@ class QgisProfile:
                 "--",
                 f"MRIO={mrio}",
                 f"STRESSOR={STRESSOR}",
-                f"OUTPUT={out / 'accounts.csv'}",
                 f"SUMMARY={out / 'summary.csv'}",
             ],
             env=self.environment,

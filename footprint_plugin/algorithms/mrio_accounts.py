@@ -106,11 +106,14 @@ class MrioAccounts(FootprintAlgorithm):
             advanced=True,
         )
         self.add_parameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, "Attributed emissions"),
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, "Attributed emissions", optional=True, createByDefault=True
+            ),
             "One row per producing region, producing sector, consumer region and category "
             "with the emissions that consumer drives (zero rows left out). Emissions that "
             "cannot be attributed appear with consumer_region UNATTRIBUTED and the reason as "
-            "category, so the table adds up to the producers' emissions.",
+            "category, so the table adds up to the producers' emissions. Large: millions of "
+            "rows for EXIOBASE; skip it when the summary is enough.",
         )
         self.add_parameter(
             QgsProcessingParameterFeatureSink(self.SUMMARY, "Footprint summary"),
@@ -202,17 +205,18 @@ class MrioAccounts(FootprintAlgorithm):
                 )
 
         tables = steps.start("tables")
-        accounts = pd.concat(
-            [
-                attribution_table(attribution),
-                unattributed.rename(columns={"reason": CATEGORY}).assign(
-                    consumer_region=UNATTRIBUTED_LABEL
-                ),
-            ],
-            ignore_index=True,
-        )
         results = dict(totals)
-        results[self.OUTPUT] = write_table(outputs, self.OUTPUT, accounts, tables)
+        if wanted(parameters, self.OUTPUT):
+            accounts = pd.concat(
+                [
+                    attribution_table(attribution),
+                    unattributed.rename(columns={"reason": CATEGORY}).assign(
+                        consumer_region=UNATTRIBUTED_LABEL
+                    ),
+                ],
+                ignore_index=True,
+            )
+            results[self.OUTPUT] = write_table(outputs, self.OUTPUT, accounts, tables)
         results[self.SUMMARY] = write_table(outputs, self.SUMMARY, summary, tables)
         if wanted(parameters, self.STRESSORS):
             results[self.STRESSORS] = write_table(

@@ -408,3 +408,14 @@ def test_a_forced_mrio_format_is_used_instead_of_detection(processing, provider,
     assert result["TOTAL"] == pytest.approx(45.0 + 23.0)
     with pytest.raises(QgsProcessingException, match=r"file_parameters\.json"):
         run(processing, MRIO=str(folder), STRESSOR="emissions/CO2", MRIO_FORMAT=1)
+
+
+def test_the_attributed_table_can_be_skipped_and_the_summary_is_the_same(processing, provider):
+    full = run(processing, STRESSOR=STRESSOR)
+    summary_only = processing.run(
+        "footprint:mrioaccounts",
+        {"MRIO": str(TEST_MRIO), "STRESSOR": STRESSOR, "SUMMARY": "TEMPORARY_OUTPUT"},
+    )
+    assert "OUTPUT" not in summary_only or summary_only["OUTPUT"] is None
+    pd.testing.assert_frame_equal(table(summary_only["SUMMARY"]), table(full["SUMMARY"]))
+    assert summary_only["TOTAL"] == full["TOTAL"]
