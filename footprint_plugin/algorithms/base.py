@@ -131,11 +131,13 @@ class FootprintAlgorithm(QgsProcessingAlgorithm):
 
 MRIO_HELP = (
     "The multi-regional input-output table, as its publisher distributes it: the folder, the "
-    ".zip as downloaded, or the main file in the folder. Read: EXIOBASE 3 (IOT_<year>_ixi or "
-    "_pxp), Eora26 (Eora26_<year>_bp_T.txt with the labels_*.txt files), OECD ICIO (the year's "
-    "CSV), GLORIA (a year's T-Results file beside GLORIA_ReadMe_<release>.xlsx), a folder saved "
-    "by pymrio's save_all (file_parameters.json), or the plugin's CSV layout (producers.csv). "
-    "The files are only read."
+    ".zip as downloaded, or the main file in the folder. Read: EXIOBASE 3 (e.g. "
+    "IOT_2022_ixi.zip or IOT_2022_pxp.zip), Eora26 (e.g. Eora26_2015_bp.zip, or "
+    "Eora26_2015_bp_T.txt beside the labels_*.txt files), OECD ICIO (the year's CSV, e.g. "
+    "ICIO2021_2018.csv or 2020_SML.csv, or its zip), GLORIA (the folder of a year's downloads, "
+    "with GLORIA_ReadMe_059.xlsx, or its T-Results ... Markup001(full).csv), a folder saved by "
+    "pymrio's save_all (file_parameters.json), or the plugin's CSV layout (producers.csv). The "
+    "files are only read."
 )
 MRIO_FORMAT_HELP = (
     "The layout of the MRIO table's files. Leave it on Detect: the layout is recognised from the "
