@@ -85,6 +85,21 @@ def test_labels_beside_the_years_zip(tmp_path, pymrio_folder, labels_in):
     matches_pymrio(read_mrio(tmp_path), pymrio_folder)
 
 
+def test_a_zip_of_the_downloads_is_read_in_place(tmp_path, pymrio_folder):
+    """The year's zip and indices.zip, zipped together (a folder of downloads sent on): the
+    year's zip is read inside the outer one, its labels from the indices.zip beside it."""
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    year_zip(downloads, labels=False)
+    with zipfile.ZipFile(downloads / "indices.zip", "w") as indices:
+        for file in sorted(FIXTURE.glob("labels_*.txt")):
+            indices.write(file, file.name)
+    with zipfile.ZipFile(tmp_path / "eora26.zip", "w") as outer:
+        for file in sorted(downloads.iterdir()):
+            outer.write(file, f"eora26/{file.name}")
+    matches_pymrio(read_mrio(tmp_path / "eora26.zip"), pymrio_folder)
+
+
 def test_row_is_dropped_and_units_named_as_pymrio_does():
     mrio = read_mrio(FIXTURE)
     flows = np.loadtxt(FIXTURE / "Eora26_2015_bp_T.txt", delimiter="\t")
@@ -118,19 +133,34 @@ def test_a_truncated_t_file_is_reported(tmp_path):
     text = table.read_bytes()
     table.write_bytes(text[: len(text) // 2])
     with pytest.raises(
-        MrioFileError, match=r"Eora26_2015_bp_T.txt, line 9, has 11 numbers where 21"
+        MrioFileError, match=r"Eora26_2015_bp_T.txt ends in the middle of a row \(line 9\)"
     ):
         read_mrio(folder)
 
 
 def test_labels_t_one_line_short_is_reported(tmp_path):
+    """The message names the labels that set the width, so that a short labels_T.txt is not
+    taken for a damaged T file."""
     folder = copy_fixture(tmp_path)
     labels = folder / "labels_T.txt"
     labels.write_text("".join(labels.read_text().splitlines(keepends=True)[1:]))
     with pytest.raises(
-        MrioFileError, match=r"Eora26_2015_bp_T.txt, line 1, has 21 numbers where 20 are expected"
+        MrioFileError,
+        match=r"Eora26_2015_bp_T.txt, line 1, has 21 numbers where 20 are expected "
+        r"\(labels_T.txt's 20 producers\)",
     ):
         read_mrio(folder)
+
+
+def test_windows_line_ends_and_byte_order_marks_read_as_pymrio_reads_them(
+    tmp_path, tmp_path_factory
+):
+    """Files saved on Windows (CRLF) by an editor that writes a UTF-8 byte-order mark: pandas,
+    and so pymrio, skips the mark; so must the reader, in numbers and labels alike."""
+    folder = copy_fixture(tmp_path)
+    for file in folder.iterdir():
+        file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes().replace(b"\n", b"\r\n"))
+    matches_pymrio(read_mrio(folder), pymrio_parse(folder, tmp_path_factory))
 
 
 def test_several_years_in_a_folder_need_a_choice(tmp_path):
@@ -138,8 +168,9 @@ def test_several_years_in_a_folder_need_a_choice(tmp_path):
     copy_fixture(tmp_path, year=2015)
     with pytest.raises(
         MrioFileError,
-        match=r"several years or price bases: 2014 bp \(Eora26_2014_bp/Eora26_2014_bp_T.txt\), "
-        r"2015 bp .* Choose the Eora26_<year>_<price>_T.txt file .* \(or the year's zip\)",
+        match=r"several years, releases or price bases of Eora26 tables: 2014 bp "
+        r"\(Eora26_2014_bp/Eora26_2014_bp_T.txt\), 2015 bp .* Choose the "
+        r"Eora26_<year>_<price>_T.txt file .*, or the year's \.zip",
     ):
         read_mrio(tmp_path)
     chosen = read_mrio(tmp_path / "Eora26_2014_bp" / "Eora26_2014_bp_T.txt")
@@ -149,7 +180,10 @@ def test_several_years_in_a_folder_need_a_choice(tmp_path):
 def test_both_price_bases_in_a_folder_need_a_choice(tmp_path):
     year_zip(tmp_path, price="bp")
     year_zip(tmp_path, price="pp")
-    with pytest.raises(MrioFileError, match=r"2015 bp \(Eora26_2015_bp.zip\), 2015 pp"):
+    with pytest.raises(
+        MrioFileError,
+        match=r"2015 bp \(Eora26_2015_bp_T.txt in Eora26_2015_bp.zip\), 2015 pp",
+    ):
         read_mrio(tmp_path)
     assert read_mrio(tmp_path / "Eora26_2015_pp.zip").name == "Eora26 2015 pp"
 

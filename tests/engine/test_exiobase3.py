@@ -152,7 +152,8 @@ def test_a_missing_or_truncated_file_is_named(tmp_path):
     text = (folder / "Z.txt").read_text()
     (folder / "Z.txt").write_text(text[: len(text) - 40])
     with pytest.raises(
-        MrioFileError, match=r"IOT_2022_pxp/Z.txt ends in the middle of a row: it is truncated"
+        MrioFileError,
+        match=r"IOT_2022_pxp/Z.txt ends in the middle of a row \(line 15\): it is truncated",
     ):
         read_mrio(folder)
     (folder / "Z.txt").write_text(text)

@@ -35,10 +35,9 @@ PRODUCERS = pd.MultiIndex.from_tuples([("A", "farm"), ("B", "farm")], names=["re
 
 
 def refused(call, message):
-    """Run ``call``; it must raise exactly a MrioFileError matching ``message``."""
+    """Run ``call``; it must raise a MrioFileError (or a kind of it) matching ``message``."""
     with pytest.raises(MrioFileError, match=message) as raised:
         call()
-    assert raised.type is MrioFileError
     return str(raised.value)
 
 
@@ -130,14 +129,19 @@ def test_a_csv_mrio_with_only_header_rows_is_refused(tmp_path, header_only, mess
     refused(lambda: read_mrio(tmp_path), re.escape(str(tmp_path / message)) + ".*Add one row")
 
 
-def test_a_pymrio_table_with_only_header_rows_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("Z.txt", r" ends after 0 rows of numbers, but 48 rows x 48 columns .* truncated"),
+        ("Y.txt", " holds column labels but no rows"),
+    ],
+)
+def test_a_pymrio_table_with_only_header_rows_is_refused(tmp_path, table, message):
+    """Z is square: its header says how many rows it lacks; Y's rows are counted."""
     folder = pymrio_folder(tmp_path)
-    lines = (folder / "Z.txt").read_text().splitlines(keepends=True)
-    (folder / "Z.txt").write_text("".join(lines[:3]))
-    refused(
-        lambda: read_mrio(folder),
-        re.escape(str(folder / "Z.txt")) + " holds column labels but no rows",
-    )
+    lines = (folder / table).read_text().splitlines(keepends=True)
+    (folder / table).write_text("".join(lines[:3]))
+    refused(lambda: read_mrio(folder), re.escape(str(folder / table)) + message)
 
 
 @pytest.mark.parametrize("reader", [read_mrio, read_pymrio])

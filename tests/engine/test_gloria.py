@@ -104,6 +104,19 @@ def test_the_release_as_downloaded_matches_pymrio(downloaded, given):
     compare(read_mrio(folder if given == "the folder" else folder / f"{MRIOS}.zip"), oracle)
 
 
+def test_the_chosen_readme_reads_the_release(extracted):
+    """The ReadMe is an .xlsx (a zip): chosen in the file picker, it is a file of the release,
+    not an archive to look into."""
+    compare(read_mrio(FIXTURE / README), extracted)
+
+
+def test_the_satellite_part_given_reads_its_year(downloaded, extracted):
+    """Either part, as .zip or extracted, with the ReadMe beside it, names the year."""
+    folder, oracle = downloaded
+    compare(read_mrio(folder / f"{SATELLITES}.zip"), oracle)
+    compare(read_mrio(FIXTURE / SATELLITES), extracted)
+
+
 def test_a_zip_of_the_folder_matches_pymrio(tmp_path, extracted):
     archive = zip_folder(FIXTURE, tmp_path / "gloria_2022.zip", under="gloria_2022/")
     compare(read_mrio(archive), extracted)
@@ -134,7 +147,11 @@ def test_two_years_and_none_chosen(tmp_path):
         for table in (release / part).iterdir():
             shutil.copy(table, earlier / table.name.replace("_2022_", "_2021_"))
     with pytest.raises(
-        MrioFileError, match=re.escape("several years or releases: 2021 (release 059), 2022")
+        MrioFileError,
+        match=re.escape(
+            "several years, releases or price bases of GLORIA tables: 2021 (release 059), "
+            "2022 (release 059). Choose the T-Results file"
+        ),
     ):
         read_mrio(release)
     chosen = read_mrio(release / MRIOS.replace("2022", "2021") / T_FILE.replace("2022", "2021"))

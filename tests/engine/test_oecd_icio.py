@@ -80,6 +80,30 @@ def test_each_edition_as_csv_zip_or_folder_matches_pymrio(pymrio_parse, tmp_path
     assert stressors == oracle["factor_inputs__stressors"].tolist() == FACTOR_INPUTS[file]
 
 
+def test_a_folder_of_downloaded_zips_matches_pymrio(pymrio_parse, tmp_path):
+    """pymrio's download_oecd keeps the 2016 and 2018 editions as ICIO<edition>_<year>.zip, one
+    CSV each, and parse_oecd reads such a folder given the year; so does the reader, the year's
+    CSV read in place from its zip (or extracted beside it), another year's zip needing a
+    choice."""
+    folder = tmp_path / "oecd"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "ICIO2018_2015.zip", "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(FIXTURES / "ICIO2018_2015.CSV", "ICIO2018_2015.CSV")
+    oracle = pymrio_parse(folder, 2015)
+    compare_with_pymrio(read_mrio(folder), oracle)
+    shutil.copy(FIXTURES / "ICIO2018_2015.CSV", folder)
+    compare_with_pymrio(read_mrio(folder), oracle)
+    with zipfile.ZipFile(folder / "ICIO2016_2011.zip", "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(FIXTURES / "ICIO2016_2011.csv", "ICIO2016_2011.csv")
+    with pytest.raises(
+        MrioFileError,
+        match=r"holds several years, releases or price bases of OECD ICIO tables: 2011 \(ICIO2016_"
+        r"2011.csv in ICIO2016_2011.zip\), 2015 \(ICIO2018_2015.CSV\)\. .*extract that year's "
+        r"CSV",
+    ):
+        read_mrio(folder)
+
+
 @pytest.mark.parametrize(
     ("file", "first", "last"),
     [
@@ -161,15 +185,16 @@ def test_two_years_need_a_choice(tmp_path):
         shutil.copy(FIXTURES / "ICIO2021_2018.csv", tmp_path / f"ICIO2021_{year}.csv")
     with pytest.raises(
         MrioFileError,
-        match=r"holds 2 OECD ICIO tables .* of the years 2017, 2018. Pick the "
-        r"table to use: choose it\.",
+        match=r"holds several years, releases or price bases of OECD ICIO tables: 2017 "
+        r"\(ICIO2021_2017.csv\), 2018 \(ICIO2021_2018.csv\)\. Pick the table to use: "
+        r"choose it\.",
     ):
         read_mrio(tmp_path)
     bundle = tmp_path / "ICIO_2015-2018.zip"  # the 2021 edition zips five years together
     with zipfile.ZipFile(bundle, "w") as zipped:
         for year in (2017, 2018):
             zipped.write(tmp_path / f"ICIO2021_{year}.csv", f"ICIO2021_{year}.csv")
-    with pytest.raises(MrioFileError, match=r"extract that year's CSV from the \.zip"):
+    with pytest.raises(MrioFileError, match=r"extract that year's CSV from its \.zip"):
         read_mrio(bundle)
     chosen = read_mrio(tmp_path / "ICIO2021_2017.csv")
     assert chosen.name == "OECD-ICIO ICIO2021_2017"

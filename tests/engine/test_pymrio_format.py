@@ -368,3 +368,36 @@ def test_a_unit_column_listed_as_an_index_column_is_the_unit(tmp_path):
     (folder / "file_parameters.json").write_text(json.dumps(parameters))
     extension = read_pymrio(tmp_path).extensions["satellite"]
     assert list(extension.units) == ["kg", "t"]
+
+
+@pytest.mark.parametrize("sector", ['Machines "heavy"', "Machines\theavy"])
+def test_quoted_labels_are_read_as_pandas_reads_them(tmp_path, sector):
+    """to_csv quotes a label holding a quote or a tab: Z is read in one pass with its row
+    labels unquoted, or (a tab in a label) by pandas; the labels are the same either way."""
+    flows, demand, _ = tiny_tables()
+    relabelled = {"01": sector}
+    save_like_pymrio(
+        tmp_path,
+        {
+            "Z": flows.rename(index=relabelled, columns=relabelled),
+            "Y": demand.rename(index=relabelled),
+        },
+    )
+    assert '"Machines' in (tmp_path / "Z.txt").read_text()
+    mrio = read_pymrio(tmp_path)
+    assert [label for _, label in mrio.producers] == [sector, "02", sector]
+    np.testing.assert_array_equal(mrio.intermediate_flows, flows.to_numpy())
+
+
+def test_a_z_cut_after_a_row_is_truncated(tmp_path):
+    """Z is square: a Z.txt ending after a complete row lacks rows, and says so."""
+    flows, demand, _ = tiny_tables()
+    save_like_pymrio(tmp_path, {"Z": flows, "Y": demand})
+    lines = (tmp_path / "Z.txt").read_text().splitlines(keepends=True)
+    (tmp_path / "Z.txt").write_text("".join(lines[:-1]))
+    with pytest.raises(
+        MrioFileError,
+        match=r"Z.txt ends after 2 rows of numbers, but 3 rows x 3 columns \(a square table: "
+        r"a row for each column of its header\) are expected: the file is truncated",
+    ):
+        read_pymrio(tmp_path)

@@ -28,6 +28,9 @@ MAX_DEFLATE_RATIO = 1100
 FOLDER_DEPTH = 3
 """How deep a folder is listed: the published layouts nest at most two folders."""
 
+TEXT_ENCODING = "utf-8-sig"
+"""UTF-8, a leading byte-order mark skipped: what pandas, and so pymrio, reads."""
+
 
 def looks_like_zip(path: Path) -> bool:
     """A file that is, or should be, a zip archive (a truncated .zip is not ``is_zipfile``)."""
@@ -116,10 +119,16 @@ class MrioSource(AbstractContextManager):
         )
 
     def open_text(self, relative: PurePosixPath) -> AbstractContextManager[IO[str]]:
-        """The file as UTF-8 text; read errors become a MrioFileError naming it."""
+        """The file as UTF-8 text, without the byte-order mark some editors write first (as
+        pandas reads it); read errors become a MrioFileError naming it."""
         if self.archive is None:
-            return open_text(self.path / relative)
-        return open_text(PurePosixPath(relative).as_posix(), self.describe(relative), self.archive)
+            return open_text(self.path / relative, encoding=TEXT_ENCODING)
+        return open_text(
+            PurePosixPath(relative).as_posix(),
+            self.describe(relative),
+            self.archive,
+            encoding=TEXT_ENCODING,
+        )
 
     def open_binary(self, relative: PurePosixPath) -> IO[bytes]:
         """The file as bytes (read it inside ``reading(source.describe(relative))``)."""

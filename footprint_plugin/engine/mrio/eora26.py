@@ -17,6 +17,9 @@ zip, beside it, or in a separate ``indices.zip``::
     labels_VA.txt   "Primary Inputs", input
     labels_Q.txt    stressor with its unit in parentheses, source
 
+One year and price basis is read: the one of the table chosen, else the only one in the
+folder or zip given, extracted or as its year's zip (in a folder of downloads, say).
+
 The last producer, ``ROW``/``TOTAL``, and the final-demand columns of ``ROW`` hold Eora's
 statistical discrepancy: as pymrio does, every row and column of region ``ROW`` is dropped.
 Regions are named by their code (pymrio's ``country_names='eora'``); money is in thousands of
@@ -30,7 +33,7 @@ from __future__ import annotations
 import re
 from contextlib import ExitStack
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -38,13 +41,13 @@ import pandas as pd
 from ..errors import MrioFileError
 from ..files import reading
 from .archive import MrioSource
+from .downloads import DownloadedFile, Given, downloaded_files, extracted_first, one_edition
 from .model import Extension, Mrio, build_mrio
 from .text_tables import read_numbers
 
-if TYPE_CHECKING:
-    from .readers import Given
-
+TITLE = "Eora26 (Eora26_<year>_<bp|pp>_T.txt + labels_T.txt, or Eora26_<year>_<bp|pp>.zip)"
 TABLE_FILE = re.compile(r"Eora26_(\d{4})_(bp|pp)_(T|FD|Q|QY|VA)\.txt")
+T_FILE = re.compile(r"Eora26_\d{4}_(bp|pp)_T\.txt")
 YEAR_ZIP = re.compile(r"Eora26_(\d{4})_(bp|pp)\.zip")
 INDICES = "indices.zip"
 ROW = "ROW"
@@ -63,10 +66,10 @@ class Edition(NamedTuple):
     price: str
 
     @classmethod
-    def of(cls, name: str) -> Edition | None:
-        """The edition of an Eora26 table or year's zip, by its file name, else None."""
-        match = TABLE_FILE.fullmatch(name) or YEAR_ZIP.fullmatch(name)
-        return cls(match[1], match[2]) if match else None
+    def of(cls, table: str) -> Edition:
+        """The edition of an Eora26 table, by its file name."""
+        match = TABLE_FILE.fullmatch(table)
+        return cls(match[1], match[2])
 
     def table(self, key: str) -> str:
         return f"Eora26_{self.year}_{self.price}_{key}.txt"
@@ -75,12 +78,12 @@ class Edition(NamedTuple):
         return f"{self.year} {self.price}"
 
 
-def is_eora26(given: Given) -> bool:
+def claims(given: Given) -> bool:
     """Whether the files include an Eora26 table or a year's zip."""
-    return any(Edition.of(name.name) for name in given.names)
+    return bool(given.named(TABLE_FILE) or given.named(YEAR_ZIP))
 
 
-def read_eora26(given: Given) -> Mrio:
+def read(given: Given) -> Mrio:
     """Read the year and price basis chosen (or the only one found) of Eora26.
 
     Raises
@@ -89,73 +92,53 @@ def read_eora26(given: Given) -> Mrio:
         Several years or price bases and none chosen, a table or label file missing, or files
         that are truncated or do not line up with their labels.
     """
-    edition, place = _choose(given)
+    t_file = _t_file(given)
     with ExitStack() as stack:
-        source = stack.enter_context(MrioSource(given.container))
-        if YEAR_ZIP.fullmatch(place.name):
-            source = stack.enter_context(MrioSource(given.container / place))
-            place = _t_file(source, edition)
-        return _read(_Files(stack, source, place.parent, edition))
+        source = stack.enter_context(t_file.opened())
+        return _read(_Files(stack, t_file, source))
 
 
-def _choose(given: Given) -> tuple[Edition, PurePosixPath]:
-    """The year and price basis to read, and its T file, or its zip if it has no T file: the
-    one of the file chosen, else the only one found."""
+def _t_file(given: Given) -> DownloadedFile:
+    """The T file of the year and price basis to read: beside the table chosen, else the only
+    one in the folder or zip, extracted or in its year's zip (extracted rather than zipped)."""
     if given.chosen is not None and TABLE_FILE.fullmatch(given.chosen.name):
         edition = Edition.of(given.chosen.name)
-        return edition, given.chosen.parent / edition.table("T")
-    texts: dict[Edition, list[PurePosixPath]] = {}
-    zips: dict[Edition, list[PurePosixPath]] = {}
-    in_folder = given.container.is_dir()
-    for name in sorted(given.names):
-        edition = Edition.of(name.name)
-        if edition and name.name == edition.table("T"):
-            texts.setdefault(edition, []).append(name)
-        elif edition and YEAR_ZIP.fullmatch(name.name) and in_folder:
-            zips.setdefault(edition, []).append(name)
-    found = {**zips, **texts}  # a year's T file rather than its zip beside it
-    places = [(edition, place) for edition, names in sorted(found.items()) for place in names]
-    if len(places) == 1:
-        return places[0]
-    if not places:
-        raise MrioFileError(
-            f"{given.container} holds no Eora26_<year>_<bp|pp>_T.txt nor Eora26_<year>_<bp|pp>"
-            ".zip. Choose the folder of an Eora26 download, its zip, or its T file."
-        )
-    listed = ", ".join(f"{edition} ({place})" for edition, place in places)
-    raise MrioFileError(
-        f"{given.container} holds Eora26 for several years or price bases: {listed}. Choose "
-        "the Eora26_<year>_<price>_T.txt file of the one to read (or the year's zip)."
+        return DownloadedFile(given.container, None, given.chosen.parent / edition.table("T"))
+    found: dict[Edition, list[DownloadedFile]] = {}
+    for file in downloaded_files(given.container, T_FILE, YEAR_ZIP):
+        found.setdefault(Edition.of(file.name), []).append(file)
+    return one_edition(
+        given.container,
+        [
+            (f"{edition} ({file})", file)
+            for edition, files in sorted(found.items())
+            for file in extracted_first(files)
+        ],
+        "Eora26 tables",
+        "Eora26_<year>_<bp|pp>_T.txt or Eora26_<year>_<bp|pp>.zip",
+        "Choose the Eora26_<year>_<price>_T.txt file of the year and price basis to read, "
+        "or the year's .zip.",
     )
 
 
-def _t_file(source: MrioSource, edition: Edition) -> PurePosixPath:
-    """The T file inside a year's zip."""
-    found = [name for name in source.files() if name.name == edition.table("T")]
-    if len(found) != 1:
-        raise MrioFileError(
-            f"{source.path} holds {len(found) or 'no'} {edition.table('T')}, but a year's zip "
-            "holds one. Download the zip again from worldmrio.com."
-        )
-    return found[0]
-
-
 class _Files:
-    """The files of one edition: the tables beside T, the labels beside T, beside the zip
-    holding T, or in an indices.zip there (where pymrio looks for them)."""
+    """The files of one edition: the tables beside T; the labels beside T, beside the year's
+    zip holding it, or in an indices.zip there (where pymrio looks for them)."""
 
-    def __init__(
-        self, stack: ExitStack, source: MrioSource, folder: PurePosixPath, edition: Edition
-    ) -> None:
-        self.source, self.folder, self.edition = source, folder, edition
-        self.label_places = [(source, folder)]
-        beside = source.path / folder
-        if source.archive is not None:
-            beside = source.path.parent
-            self.label_places.append((stack.enter_context(MrioSource(beside)), PurePosixPath(".")))
-        if (beside / INDICES).is_file():
-            indices = stack.enter_context(MrioSource(beside / INDICES))
-            self.label_places.append((indices, PurePosixPath(".")))
+    def __init__(self, stack: ExitStack, t_file: DownloadedFile, source: MrioSource) -> None:
+        self.source, self.folder = source, t_file.relative.parent
+        self.edition = Edition.of(t_file.name)
+        places = [(source, self.folder)]
+        if t_file.part is not None:
+            places.append((stack.enter_context(MrioSource(t_file.container)), t_file.part.parent))
+        elif source.archive is not None:  # the year's zip itself was given
+            beside = stack.enter_context(MrioSource(t_file.container.parent))
+            places.append((beside, PurePosixPath(".")))
+        for place, folder in list(places):
+            if place.exists(folder / INDICES):
+                indices = place.open_archive(folder / INDICES, f"Eora26's {INDICES}")
+                places.append((stack.enter_context(indices), PurePosixPath(".")))
+        self.label_places = places
 
     def table(self, key: str, shape: tuple[int, int], labels: str) -> np.ndarray:
         """The numbers of table ``key`` (T, FD, Q, QY or VA), ``shape`` from ``labels``."""

@@ -25,11 +25,12 @@ of some 3.4 ixi releases are renamed to the two-letter codes of all the others
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
 
+from . import pymrio_format
+from .downloads import Given
 from .model import Mrio
-from .pymrio_format import pymrio_metadata, read_pymrio
+
+TITLE = "EXIOBASE 3 (IOT_<year>_<ixi|pxp>.zip or its folder, with file_parameters.json)"
 
 DOWNLOAD_NAME = re.compile(r"iot_(19|20)\d\d_(ixi|pxp)", re.IGNORECASE)
 """How Zenodo names the downloads (IOT_2011_ixi.zip) and their folders; 3.4's were named
@@ -91,26 +92,24 @@ codes, Romania as ROM, and the five rest-of-the-world regions WWA Asia and Pacif
 WWF Africa, WWL America, WWM Middle East), and the codes of every other release."""
 
 
-def looks_like_exiobase3(container: Path, names: Iterable[PurePosixPath]) -> bool:
-    """Whether a pymrio folder or .zip is EXIOBASE 3: named as downloaded (IOT_2011_ixi.zip,
-    the folder IOT_2011_ixi, or that folder in the zip or the folder given), or described as
-    EXIOBASE in the metadata.json beside its file_parameters.json."""
-    parts = [container.name, *(part for name in names for part in name.parts[:-1])]
+def claims(given: Given) -> bool:
+    """Whether the files are a pymrio folder or .zip that is EXIOBASE 3: named as downloaded
+    (IOT_2011_ixi.zip, the folder IOT_2011_ixi, or that folder in the zip or the folder
+    given), or described as EXIOBASE in the metadata.json beside its file_parameters.json."""
+    if not pymrio_format.claims(given):
+        return False
+    parts = [given.container.name, *(part for name in given.names for part in name.parts[:-1])]
     if any(DOWNLOAD_NAME.search(part) for part in parts):
         return True
-    metadata = pymrio_metadata(container)
+    metadata = pymrio_format.pymrio_metadata(given.container)
     described = f"{metadata.get('name', '')} {metadata.get('description', '')}"
     return "exiobase" in described.lower()
 
 
-def read_exiobase3(path: str | Path) -> Mrio:
-    """Read EXIOBASE 3 (any release, ixi or pxp) as pymrio's ``parse_exiobase3`` reads it.
-
-    Parameters
-    ----------
-    path
-        ``IOT_<year>_<ixi|pxp>.zip`` as downloaded, or the folder it unzips to (or the folder
-        holding that folder).
+def read(given: Given) -> Mrio:
+    """Read EXIOBASE 3 (any release, ixi or pxp) as pymrio's ``parse_exiobase3`` reads it,
+    from ``IOT_<year>_<ixi|pxp>.zip`` as downloaded, the folder it unzips to, or the folder
+    holding that folder.
 
     Raises
     ------
@@ -119,4 +118,4 @@ def read_exiobase3(path: str | Path) -> Mrio:
     MrioError
         Tables that do not line up or do not validate, prefixed with the path.
     """
-    return read_pymrio(path, relabel=THREE_LETTER_REGIONS)
+    return pymrio_format.read_pymrio(given.container, relabel=THREE_LETTER_REGIONS)

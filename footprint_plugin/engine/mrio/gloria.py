@@ -49,33 +49,40 @@ this module peaks near 4.5 GB. :func:`~.model.build_mrio` then adds one n x n ar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import scipy.sparse
 
 from ..errors import MrioError, MrioFileError
+from ..files import reading
 from .archive import MrioSource
+from .downloads import DownloadedFile, Given, downloaded_files, extracted_first, one_edition
 from .leontief import reciprocal_output
 from .model import Extension, Mrio, build_mrio
 from .text_tables import BLOCK_ROWS, number_blocks
 from .xlsx import Sheet, read_sheets
 
+TITLE = (
+    "GLORIA (<date>_120secMother_AllCountries_002_T-Results_<year>_<release>_Markup001"
+    "(full).csv + GLORIA_ReadMe_<release>.xlsx, or GLORIA_MRIOs_<release>_<year>.zip)"
+)
+
 TABLE = re.compile(
-    r"_120secMother_AllCountries_002_(?P<kind>T|Y|V|TQ|YQ)-Results_(?P<year>\d{4})_"
-    r"(?P<release>\d{3})_Markup(?P<markup>\d{3})\(full\)\.csv$"
+    r".*_120secMother_AllCountries_002_(?P<kind>T|Y|V|TQ|YQ)-Results_(?P<year>\d{4})_"
+    r"(?P<release>\d{3})_Markup(?P<markup>\d{3})\(full\)\.csv"
 )
 """A GLORIA table: <date>_120secMother_AllCountries_002_T-Results_2022_059_Markup001(full).csv."""
 
-PART = re.compile(r"GLORIA_(MRIOs|SatelliteAccounts)_\d+_\d{4}\.zip$")
+PART = re.compile(r"GLORIA_(MRIOs|SatelliteAccounts)_\d+_\d{4}\.zip")
 """A downloaded part holding tables, e.g. GLORIA_MRIOs_59_2022.zip."""
 
-README = re.compile(r"GLORIA_ReadMe_\d{3}[a-z]?\.xlsx$")
+README = re.compile(r"GLORIA_ReadMe_\d{3}[a-z]?\.xlsx")
+RELEASE_FILE = re.compile(f"{TABLE.pattern}|{README.pattern}")
 
+KINDS = ("T", "Y", "V", "TQ", "YQ")
 BASIC_PRICES = 1
 MONETARY_UNIT = "\u2018000 US$"
 """pymrio's unit of A, Y and VA (with its opening quote)."""
@@ -84,63 +91,17 @@ SHEETS = ("Regions", "Sectors", "Value added and final demand", "Satellites")
 INDUSTRY, PRODUCT = 0, 1
 
 
-def is_gloria(names: Iterable[PurePosixPath]) -> bool:
+def claims(given: Given) -> bool:
     """Whether the files include a GLORIA table or a downloaded GLORIA part."""
-    return any(TABLE.search(name.name) or PART.match(name.name) for name in names)
+    return bool(given.named(TABLE) or given.named(PART))
 
 
-@dataclass(frozen=True)
-class _File:
-    """A file of the release: ``relative`` in the folder or zip ``container``, or in the part
-    ``part`` (a zip in ``container``)."""
-
-    container: Path
-    part: PurePosixPath | None
-    relative: PurePosixPath
-
-    def within(self, root: Path, given: Path) -> bool:
-        """Whether the file is in what the user gave (the root, or a part in the root)."""
-        return given == root or (self.part or self.relative).parts[0] == given.name
-
-    @contextmanager
-    def opened(self) -> Iterator[MrioSource]:
-        """The source holding ``relative``."""
-        with MrioSource(self.container, "GLORIA's folder or .zip") as source:
-            if self.part is None:
-                yield source
-                return
-            with source.open_archive(self.part, "a GLORIA part (.zip)") as part:
-                yield part
-
-    def describe(self) -> str:
-        inside = f" in {self.part}" if self.part else ""
-        return f"{self.relative.name}{inside} in {self.container}"
-
-
-@dataclass(frozen=True)
-class _Labels:
-    """The ReadMe's labels, all regions included."""
-
-    regions: list[str]
-    sectors: list[str]
-    final_demand: list[str]
-    value_added: list[str]
-    satellites: pd.MultiIndex
-    units: tuple[str, ...]
-
-
-def read_gloria(container: str | Path, chosen: PurePosixPath | None = None) -> Mrio:
+def read(given: Given) -> Mrio:
     """Read one year of GLORIA at basic prices, as pymrio's ``parse_gloria`` reads it.
 
-    Parameters
-    ----------
-    container
-        The folder holding GLORIA_ReadMe_<release>.xlsx and the year's parts (.zip or
-        extracted), a .zip of that folder, or a part (GLORIA_MRIOs_<release>_<year>, folder or
-        .zip) with the ReadMe beside it.
-    chosen
-        A GLORIA table in ``container`` chosen by the user: its year and release are read.
-        Without it, ``container`` must hold the tables of one year and release.
+    ``given`` is the folder holding GLORIA_ReadMe_<release>.xlsx and the year's parts (.zip or
+    extracted), a .zip of that folder, a part (folder or .zip) with the ReadMe beside it, or a
+    file in the folder: a table chosen sets the year and release, else there must be one.
 
     Raises
     ------
@@ -148,15 +109,11 @@ def read_gloria(container: str | Path, chosen: PurePosixPath | None = None) -> M
         A table or the ReadMe missing, truncated or malformed; several years or releases and
         none chosen; a markup other than basic prices chosen.
     """
-    container = Path(container)
-    root = _release_root(container)
-    files = _catalog(root)
-    year, release = _edition(files, root, container, chosen)
+    root = _release_root(given.container)
+    files = downloaded_files(root, RELEASE_FILE, PART)
+    year, release = _edition(files, root, given)
     readme = _readme(files, root, release)
-    tables = {
-        kind: _table(files, root, container, kind, year, release)
-        for kind in ("T", "Y", "V", "TQ", "YQ")
-    }
+    tables = {kind: _table(files, root, given.container, kind, year, release) for kind in KINDS}
     try:
         return _read(readme, tables, f"GLORIA release {release}, {year}, basic prices")
     except MrioFileError:
@@ -168,10 +125,11 @@ def read_gloria(container: str | Path, chosen: PurePosixPath | None = None) -> M
 def _release_root(container: Path) -> Path:
     """The folder or zip holding the ReadMe: the one given, or the folder around a part."""
     with MrioSource(container, "GLORIA's folder, its .zip, or a file in it") as source:
-        if any(README.match(name.name) for name in source.files()):
+        if any(README.fullmatch(name.name) for name in source.files()):
             return container
-    if any(README.match(path.name) for path in container.parent.iterdir()):
-        return container.parent
+    with reading(str(container.parent)):
+        if any(README.fullmatch(path.name) for path in container.parent.iterdir()):
+            return container.parent
     raise MrioFileError(
         f"No GLORIA_ReadMe_<release>.xlsx in {container} nor beside it: GLORIA's labels are "
         "only in its ReadMe. Download GLORIA_ReadMe_<release>.xlsx of the release and put it "
@@ -179,73 +137,54 @@ def _release_root(container: Path) -> Path:
     )
 
 
-def _catalog(root: Path) -> list[_File]:
-    """Every ReadMe and table under the root, and the tables in the parts (.zip) there."""
-    files = []
-    with MrioSource(root) as source:
-        for name in source.files():
-            if TABLE.search(name.name) or README.match(name.name):
-                files.append(_File(root, None, name))
-            elif PART.match(name.name):
-                with source.open_archive(name, "a GLORIA part (.zip)") as part:
-                    files.extend(
-                        _File(root, name, member)
-                        for member in part.files()
-                        if TABLE.search(member.name)
-                    )
-    return files
+def _within(file: DownloadedFile, root: Path, given: Path) -> bool:
+    """Whether the file is in what the user gave: the root, or a part (or folder) in it."""
+    return given == root or (file.part or file.relative).parts[0] == given.name
 
 
-def _tables(files: list[_File], **wanted) -> list[_File]:
+def _tables(files: list[DownloadedFile], **wanted) -> list[DownloadedFile]:
     """The tables whose name has the wanted kind, year, release or markup (as text)."""
     return [
         file
         for file in files
-        if (match := TABLE.search(file.relative.name))
+        if (match := TABLE.fullmatch(file.name))
         and all(match.group(key) == value for key, value in wanted.items())
     ]
 
 
-def _edition(
-    files: list[_File], root: Path, container: Path, chosen: PurePosixPath | None
-) -> tuple[str, str]:
+def _edition(files: list[DownloadedFile], root: Path, given: Given) -> tuple[str, str]:
     """The year and release to read: of the chosen table, else the only ones given."""
-    match = TABLE.search(chosen.name) if chosen is not None else None
+    match = TABLE.fullmatch(given.chosen.name) if given.chosen is not None else None
     if match is None:
-        given = _tables([file for file in files if file.within(root, container)], kind="T")
-        editions = sorted({_match(file).group("year", "release") for file in given})
-        if len(editions) != 1:
-            found = ", ".join(f"{year} (release {release})" for year, release in editions)
-            raise MrioFileError(
-                f"{container} holds GLORIA T-Results of "
-                f"{'several years or releases: ' + found if found else 'no year'}. Choose the "
-                "T-Results file of the year to read, or keep one year and release per folder."
-            )
-        return editions[0]
+        tables = _tables([file for file in files if _within(file, root, given.container)])
+        editions = sorted({TABLE.fullmatch(file.name).group("year", "release") for file in tables})
+        return one_edition(
+            given.container,
+            [(f"{year} (release {release})", (year, release)) for year, release in editions],
+            "GLORIA tables",
+            "<date>_120secMother_AllCountries_002_<T|Y|V|TQ|YQ>-Results_<year>_<release>_"
+            "Markup001(full).csv",
+            "Choose the T-Results file of the year to read, or keep one year and release per "
+            "folder.",
+        )
     if int(match.group("markup")) != BASIC_PRICES:
         raise MrioFileError(
-            f"{chosen.name} is at Markup{match.group('markup')}, a valuation layer (trade or "
-            "transport margins, taxes or subsidies on products), not an MRIO of its own. "
+            f"{given.chosen.name} is at Markup{match.group('markup')}, a valuation layer (trade "
+            "or transport margins, taxes or subsidies on products), not an MRIO of its own. "
             "Choose the Markup001 (basic prices) file: only basic prices are read."
         )
     return match.group("year"), match.group("release")
 
 
-def _match(file: _File) -> re.Match:
-    return TABLE.search(file.relative.name)
-
-
-def _readme(files: list[_File], root: Path, release: str) -> _File:
+def _readme(files: list[DownloadedFile], root: Path, release: str) -> DownloadedFile:
     """GLORIA_ReadMe_<release>.xlsx, or the release's lettered one (059a) if it is alone."""
-    readmes = [file for file in files if README.match(file.relative.name)]
-    exact = [file for file in readmes if file.relative.name == f"GLORIA_ReadMe_{release}.xlsx"]
-    lettered = [
-        file for file in readmes if file.relative.name.startswith(f"GLORIA_ReadMe_{release}")
-    ]
+    readmes = [file for file in files if README.fullmatch(file.name)]
+    exact = [file for file in readmes if file.name == f"GLORIA_ReadMe_{release}.xlsx"]
+    lettered = [file for file in readmes if file.name.startswith(f"GLORIA_ReadMe_{release}")]
     for candidates in (exact, lettered):
         if len(candidates) == 1:
             return candidates[0]
-    found = ", ".join(str(file.relative) for file in readmes) or "none"
+    found = ", ".join(str(file) for file in readmes) or "none"
     raise MrioFileError(
         f"{root} holds no single GLORIA_ReadMe_{release}.xlsx, the labels of release "
         f"{release} (ReadMe files found: {found}). Keep the ReadMe of the release with its tables."
@@ -253,8 +192,8 @@ def _readme(files: list[_File], root: Path, release: str) -> _File:
 
 
 def _table(
-    files: list[_File], root: Path, container: Path, kind: str, year: str, release: str
-) -> _File:
+    files: list[DownloadedFile], root: Path, container: Path, kind: str, year: str, release: str
+) -> DownloadedFile:
     """The basic-price table of a kind: preferably in what was given, then a plain file
     rather than one in a part (an extracted part beside its .zip)."""
     found = _tables(files, kind=kind, year=year, release=release, markup=f"{BASIC_PRICES:03d}")
@@ -268,8 +207,7 @@ def _table(
             "(GLORIA_MRIOs without the leading 0). Download it, and keep it (as .zip or "
             "extracted) in the folder with the ReadMe."
         )
-    preference = [(not file.within(root, container), file.part is not None) for file in found]
-    best = [file for file, rank in zip(found, preference) if rank == min(preference)]
+    best = extracted_first([file for file in found if _within(file, root, container)] or found)
     if len(best) > 1:
         raise MrioFileError(
             f"{root} holds {expected} several times: "
@@ -278,7 +216,7 @@ def _table(
     return best[0]
 
 
-def _read(readme: _File, tables: dict[str, _File], name: str) -> Mrio:
+def _read(readme: DownloadedFile, tables: dict[str, DownloadedFile], name: str) -> Mrio:
     labels = _labels(readme)
     regions, sectors = len(labels.regions), len(labels.sectors)
     demand, added = len(labels.final_demand), len(labels.value_added)
@@ -363,7 +301,7 @@ def _system(regions: int, sectors: int) -> np.ndarray:
 
 
 def _read_transactions(
-    table: _File, regions: int, sectors: int, source: str
+    table: DownloadedFile, regions: int, sectors: int, source: str
 ) -> tuple[np.ndarray, scipy.sparse.csr_matrix, np.ndarray]:
     """U (dense) and V (sparse) of the regions with flows in T, and which regions those are.
 
@@ -380,7 +318,7 @@ def _read_transactions(
     supply_rows, supply_columns, supply_values = [], [], []
     row_sums, column_sums = np.empty(width), np.zeros(width)
     with table.opened() as opened:
-        for first, block in number_blocks(
+        for first, block, _ in number_blocks(
             opened,
             table.relative,
             (width, width),
@@ -428,13 +366,17 @@ def _keep_square(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def _read_selected(
-    table: _File, shape: tuple[int, int], rows: np.ndarray, columns: np.ndarray, what: str
+    table: DownloadedFile,
+    shape: tuple[int, int],
+    rows: np.ndarray,
+    columns: np.ndarray,
+    what: str,
 ) -> np.ndarray:
     """The ``rows`` (a mask) x ``columns`` (positions) of a table, read a block at a time."""
     out = np.empty((int(rows.sum()), len(columns)), dtype=np.float64)
     filled = 0
     with table.opened() as opened:
-        for first, block in number_blocks(opened, table.relative, shape, ",", what=what):
+        for first, block, _ in number_blocks(opened, table.relative, shape, ",", what=what):
             chosen = block[np.ix_(rows[first : first + len(block)], columns)]
             out[filled : filled + len(chosen)] = chosen
             filled += len(chosen)
@@ -448,7 +390,19 @@ def _to_products(values: np.ndarray, transformation: scipy.sparse.csr_matrix) ->
     return values
 
 
-def _labels(readme: _File) -> _Labels:
+@dataclass(frozen=True)
+class _Labels:
+    """The ReadMe's labels, all regions included."""
+
+    regions: list[str]
+    sectors: list[str]
+    final_demand: list[str]
+    value_added: list[str]
+    satellites: pd.MultiIndex
+    units: tuple[str, ...]
+
+
+def _labels(readme: DownloadedFile) -> _Labels:
     with readme.opened() as source:
         sheets = read_sheets(source, readme.relative, SHEETS)
     satellites = sheets["Satellites"]

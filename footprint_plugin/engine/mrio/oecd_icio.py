@@ -3,7 +3,9 @@
 Each year is one comma-separated table, labels in its first row and column: the producers
 ``<country>_<industry>`` as rows and as the first columns, then the final-demand columns and,
 from 2018, a total column; below the producers, rows of taxes less subsidies, value added and
-output. The OECD zips one year (2016, 2018 editions) or several years (2021, 2023) per file.
+output. The OECD zips one year (2016, 2018 editions) or several years (2021, 2023) per file;
+one year is read, the CSV chosen or the only one in the folder or zip given (extracted, or in
+its downloaded zip there, as pymrio's ``parse_oecd`` reads a folder of such zips).
 
 =======  =========================  ===================================  ==========================
 edition  file                       final-demand columns                 rows below the producers
@@ -39,25 +41,27 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..errors import LabelMismatchError, MrioError, MrioFileError, preview
 from .archive import MrioSource
+from .downloads import DownloadedFile, Given, downloaded_files, extracted_first, one_edition
 from .model import Extension, Mrio, build_mrio
-from .text_tables import read_numbers
+from .text_tables import label_cells, read_numbers
 
-if TYPE_CHECKING:
-    from .readers import Given
-
-TITLE = "OECD ICIO (ICIO<edition>_<year>.csv; 2023 edition: <year>_SML.csv or <year>.csv)"
+TITLE = (
+    "OECD ICIO (ICIO<edition>_<year>.csv or its .zip; 2023 edition: <year>_SML.csv or <year>.csv)"
+)
 ICIO_FILE = re.compile(
     r"(?:ICIO(?P<edition>\d{4})_)?(?P<year>\d{4})(?P<small>_SML)?\.csv", re.IGNORECASE
 )
 """The year's table: ICIO2018_2015.CSV; 2020_SML.csv or 2020.csv (2023 edition; pymrio's
 downloader renames them ICIO2023_2020.csv)."""
+ICIO_ZIP = re.compile(r"ICIO[\w-]*\.zip", re.IGNORECASE)
+"""A downloaded zip of tables: one year's (ICIO2018_2015.zip, as pymrio's download_oecd keeps
+the 2016 and 2018 editions) or several years' (the 2021 and 2023 editions)."""
 
 UNIT = "Million USD"
 EXTENSION = "factor_inputs"
@@ -72,12 +76,12 @@ DISCREPANCY_REGION = "ALL"
 """Region of a final-demand column without one (2016's DISC), as pymrio labels it."""
 
 
-def is_oecd_icio(given: Given) -> bool:
-    """Whether the folder or zip holds an ICIO year's CSV."""
-    return any(ICIO_FILE.fullmatch(name.name) for name in given.names)
+def claims(given: Given) -> bool:
+    """Whether the folder or zip holds an ICIO year's CSV, or a downloaded zip of them."""
+    return bool(given.named(ICIO_FILE) or given.named(ICIO_ZIP))
 
 
-def read_oecd_icio(given: Given) -> Mrio:
+def read(given: Given) -> Mrio:
     """Read the ICIO table chosen, or the only one in the folder or zip.
 
     Raises
@@ -87,33 +91,36 @@ def read_oecd_icio(given: Given) -> Mrio:
     LabelMismatchError
         Rows and columns that do not name the same producers.
     """
-    with MrioSource(given.container, "the OECD ICIO CSV, its .zip, or its folder") as source:
-        table = _table(given, source)
+    table = _table(given)
+    with table.opened() as source:
         try:
-            return _read(source, table)
+            return _read(source, table.relative)
         except (MrioFileError, LabelMismatchError):
             raise
         except MrioError as error:
-            raise type(error)(f"{source.describe(table)}: {error}") from error
+            raise type(error)(f"{source.describe(table.relative)}: {error}") from error
 
 
-def _table(given: Given, source: MrioSource) -> PurePosixPath:
-    """The CSV chosen, else the only ICIO CSV; several years need a choice."""
+def _table(given: Given) -> DownloadedFile:
+    """The CSV chosen, else the only ICIO table there: extracted, or else in its downloaded
+    zip."""
     if given.chosen is not None and ICIO_FILE.fullmatch(given.chosen.name):
-        return given.chosen
-    tables = sorted(name for name in given.names if ICIO_FILE.fullmatch(name.name))
-    if len(tables) == 1:
-        return tables[0]
-    if not tables:
-        raise MrioFileError(
-            f"{given.container} holds no OECD ICIO table ({TITLE}). Choose the year's CSV, "
-            "its .zip as downloaded, or their folder."
-        )
-    years = sorted({ICIO_FILE.fullmatch(name.name)["year"] for name in tables})
-    how = "extract that year's CSV from the .zip and choose it" if source.archive else "choose it"
-    raise MrioFileError(
-        f"{given.container} holds {len(tables)} OECD ICIO tables ({preview(tables)}), of the "
-        f"years {', '.join(years)}. Pick the table to use: {how}."
+        return DownloadedFile(given.container, None, given.chosen)
+    copies: dict[str, list[DownloadedFile]] = {}
+    for file in downloaded_files(given.container, ICIO_FILE, ICIO_ZIP):
+        copies.setdefault(file.name.lower(), []).append(file)
+    tables = [file for files in copies.values() for file in extracted_first(files)]
+    zipped = given.container.is_file() or any(file.part for file in tables)
+    how = "extract that year's CSV from its .zip and choose it" if zipped else "choose it"
+    return one_edition(
+        given.container,
+        sorted(
+            ((f"{ICIO_FILE.fullmatch(file.name)['year']} ({file})", file) for file in tables),
+            key=lambda edition: edition[0],
+        ),
+        "OECD ICIO tables",
+        "ICIO<edition>_<year>.csv or its .zip; 2023 edition: <year>_SML.csv or <year>.csv",
+        f"Pick the table to use: {how}.",
     )
 
 
@@ -185,7 +192,7 @@ def _scan(source: MrioSource, table: PurePosixPath, width: int) -> tuple[list[st
                     f"header has {width + 1:,}. The file is truncated or damaged. Download it "
                     "again."
                 )
-            label = _unquoted(line[: line.index(",")])
+            label = label_cells(line, ",", 1)[0]
             if below or _is_below(label):
                 below.append((label, line))
             else:
@@ -208,12 +215,6 @@ def _scan(source: MrioSource, table: PurePosixPath, width: int) -> tuple[list[st
 def _is_below(label: str) -> bool:
     """A row of taxes, value added or output, not a producer's."""
     return label in OUTPUT_ROWS or label in FACTOR_ROWS or bool(FACTOR_PATTERN.search(label))
-
-
-def _unquoted(cell: str) -> str:
-    if len(cell) >= 2 and cell[0] == cell[-1] == '"':
-        return cell[1:-1].replace('""', '"')
-    return cell
 
 
 def _row_numbers(line: str, name: str, label: str) -> np.ndarray:

@@ -19,12 +19,13 @@ Tables are tab-separated, written by ``DataFrame.to_csv``: ``nr_header`` rows of
 then one row per label with ``nr_index_col`` label cells. Other files (L.txt, D_cba.txt, ...)
 are results and are not read; x is recomputed from Z and Y (or, with A, checked against it).
 
-Numeric tables can be large (EXIOBASE's A.txt holds 7,987 x 7,987 numbers, over 1 GB of text):
-their label cells are read in a first, cheap pass (each line split at its first tabs only),
-which gives the number of rows, then :func:`~.text_tables.read_numbers` reads the numbers into
-one array. A table it refuses (an empty cell, which pymrio reads as NaN, or a malformed row) is
-read again with pandas, which reads the first and names what is wrong with the others; unit
-tables, which hold text, are read with pandas.
+Numeric tables can be large (EXIOBASE's A.txt holds 7,987 x 7,987 numbers, over 1 GB of text)
+and are read into one array by :mod:`.text_tables`: Z and A, square, have a row for each
+column of their header and are read in one pass with their row labels; the others' rows are
+counted first, in a cheap pass over their label cells (each line split at its first tabs
+only). A table it refuses (an empty cell, which pymrio reads as NaN, or a malformed row) is
+read again with pandas, which reads the first and names what is wrong with the others; one
+that is truncated is reported as such. Unit tables, which hold text, are read with pandas.
 """
 
 from __future__ import annotations
@@ -42,14 +43,17 @@ import pandas as pd
 from ..errors import LabelMismatchError, MrioError, MrioFileError, ShapeError, preview
 from ..files import reading
 from .archive import MrioSource
+from .downloads import Given
 from .model import FINAL_DEMAND_LEVELS, PRODUCER_LEVELS, Extension, Mrio, build_mrio
-from .text_tables import read_numbers
+from .text_tables import RowCountError, read_labelled_numbers, read_numbers
 
 PARAMETER_FILE = "file_parameters.json"
 METADATA_FILE = "metadata.json"
 TEXT_SUFFIXES = (".txt", ".tsv", ".csv")
 DELIMITER = "\t"
 LINE_BUFFER = 1 << 20
+SQUARE_TABLES = ("Z", "A")
+"""Tables with a row for each column of their header: read in one pass with their labels."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,19 @@ def _extension_tables(source, folder) -> ExtensionTables:
         if name in EXTENSION_TABLES and (name == key or name not in files):
             tables[name] = source.table(folder, key, entry)
     return ExtensionTables(**tables)
+
+
+TITLE = "pymrio save_all (file_parameters.json)"
+
+
+def claims(given: Given) -> bool:
+    """Whether the files include a file_parameters.json."""
+    return bool(given.named(PARAMETER_FILE))
+
+
+def read(given: Given) -> Mrio:
+    """Read the MRIO saved by pymrio in the folder or .zip given."""
+    return read_pymrio(given.container)
 
 
 def read_pymrio(path: str | Path, relabel: Mapping[str, str] | None = None) -> Mrio:
@@ -468,25 +485,50 @@ class _Source(MrioSource):
         layout = self._layout(relative, entry, numeric)
         if not numeric:
             return self._pandas_table(relative, layout, numeric)
-        rows = self._row_labels(relative, layout)
-        if not rows:
-            raise self._no_rows(relative)
         try:
-            values = read_numbers(
-                self,
-                relative,
-                (len(rows), len(layout.columns)),
-                DELIMITER,
-                layout.skip_rows,
-                layout.index_columns,
-            )
+            values, rows = self._numbers(relative, layout, key in SQUARE_TABLES)
+        except RowCountError:
+            raise
         except MrioFileError:
             # an empty cell (pymrio reads NaN), a quoted label holding a tab, or a malformed
             # row: pandas reads the first two as pymrio does and names what is wrong otherwise
             self.check_intact(relative)
             return self._pandas_table(relative, layout, numeric)
-        index = pd.MultiIndex.from_tuples(rows) if layout.index_columns > 1 else pd.Index(rows)
+        if layout.index_columns > 1:
+            index = pd.MultiIndex.from_tuples(rows)
+        else:
+            index = pd.Index([cells[0] for cells in rows])
         return self._frame(values, index, layout.columns)
+
+    def _numbers(
+        self, relative: PurePosixPath, layout: _TableLayout, square: bool
+    ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        """The numbers of a table and the label cells of its rows: in one pass if it is square
+        (a row for each column of its header), else after a pass counting its rows."""
+        width = len(layout.columns)
+        if square:
+            return read_labelled_numbers(
+                self,
+                relative,
+                (width, width),
+                DELIMITER,
+                layout.skip_rows,
+                layout.index_columns,
+                "a square table: a row for each column of its header",
+            )
+        rows = self._row_labels(relative, layout)
+        if not rows:
+            raise self._no_rows(relative)
+        values = read_numbers(
+            self,
+            relative,
+            (len(rows), width),
+            DELIMITER,
+            layout.skip_rows,
+            layout.index_columns,
+            "its label rows and columns",
+        )
+        return values, rows
 
     def _layout(
         self, relative: PurePosixPath, entry: Mapping[str, str], numeric: bool
@@ -520,13 +562,12 @@ class _Source(MrioSource):
         header = pd.MultiIndex.from_arrays(columns) if header_rows > 1 else pd.Index(columns[0])
         return _TableLayout(index_columns, header_rows + names_row, header)
 
-    def _row_labels(self, relative: PurePosixPath, layout: _TableLayout) -> list:
+    def _row_labels(self, relative: PurePosixPath, layout: _TableLayout) -> list[tuple[str, ...]]:
         """The label cells of each row, in one pass over the file's bytes that splits each
         line at its first ``index_columns`` tabs only and decodes just those cells (blank
         lines are skipped, as pandas does)."""
         count, tab = layout.index_columns, DELIMITER.encode()
         rows = []
-        previous = last = b""
         with reading(self.describe(relative)), self._lines(relative) as handle:
             for _ in range(layout.skip_rows):
                 handle.readline()
@@ -535,21 +576,15 @@ class _Source(MrioSource):
                     continue
                 cells = line.split(tab, count)[:count]
                 if any(b'"' in cell for cell in cells):  # quoted by to_csv: unquote
-                    cells = next(csv.reader([line.decode()], delimiter=DELIMITER))[:count]
+                    rows.append(
+                        tuple(next(csv.reader([line.decode()], delimiter=DELIMITER))[:count])
+                    )
                 else:
-                    cells = [cell.decode() for cell in cells]
-                rows.append(tuple(cells) if count > 1 else cells[0])
-                previous, last = last, line
-        if not last.endswith(b"\n") and last.count(tab) < previous.count(tab):
-            self.check_intact(relative)
-            raise MrioFileError(
-                f"{self.describe(relative)} ends in the middle of a row: it is truncated. "
-                "Download or copy it again."
-            )
+                    rows.append(tuple(cell.decode() for cell in cells))
         return rows
 
-    def _no_rows(self, relative: PurePosixPath) -> MrioFileError:
-        return MrioFileError(
+    def _no_rows(self, relative: PurePosixPath) -> RowCountError:
+        return RowCountError(
             f"{self.describe(relative)} holds column labels but no rows (no producers "
             "or stressors). Re-save the MRIO with pymrio's save_all."
         )

@@ -1,41 +1,24 @@
 """One entry point for reading an MRIO in any supported layout, detected from its files.
 
 Each layout is a :class:`Layout`: a name (what ``MRIO_FORMAT`` and ``read_mrio(layout=...)``
-take), a title for people, a test on the file names, and a reader. The user gives a folder, a
-.zip as downloaded, or a file inside the folder (as a file picker gives it): the layouts are
-tried in order on the names of the folder's or archive's files, and the first that claims them
-reads the MRIO.
+take), and from its module a title for people (``TITLE``), a test on the file names
+(``claims``) and a reader (``read``), both of a :class:`~.downloads.Given`: the folder, the
+.zip as downloaded, or the file inside the folder that the user gave. Every layout is asked
+whether it claims the file chosen alone, then (if none does) all the files; the one layout
+that claims them reads the MRIO, and files of several layouts need a choice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..errors import MrioFileError
-from .archive import MrioSource, looks_like_zip
+from . import eora26, exiobase3, gloria, oecd_icio, pymrio_format
 from .csv_format import read_csv_mrio
-from .eora26 import is_eora26, read_eora26
-from .exiobase3 import looks_like_exiobase3, read_exiobase3
-from .gloria import is_gloria, read_gloria
+from .downloads import Given, given_path
 from .model import Mrio
-from .oecd_icio import TITLE as OECD_ICIO_TITLE
-from .oecd_icio import is_oecd_icio, read_oecd_icio
-from .pymrio_format import PARAMETER_FILE, read_pymrio
-
-DETECTION_DEPTH = 2
-"""Folders are listed this deep to detect a layout (a zip's members are all listed)."""
-
-
-@dataclass(frozen=True)
-class Given:
-    """What the user pointed at: the folder or .zip, and the file chosen inside it, if any."""
-
-    path: Path
-    container: Path
-    chosen: PurePosixPath | None
-    names: frozenset[PurePosixPath]
 
 
 @dataclass(frozen=True)
@@ -51,64 +34,24 @@ class Layout:
     downloads are pymrio folders): this one is used, not reported as a second layout."""
 
 
-def _has(name: str) -> Callable[[Given], bool]:
-    return lambda given: any(path.name == name for path in given.names)
-
-
 LAYOUTS: tuple[Layout, ...] = (
-    Layout(
-        "pymrio",
-        "pymrio save_all (file_parameters.json)",
-        _has(PARAMETER_FILE),
-        lambda given: read_pymrio(given.container),
-    ),
-    Layout(
-        "exiobase3",
-        "EXIOBASE 3 (IOT_<year>_<ixi|pxp>.zip or its folder, with file_parameters.json)",
-        lambda given: (
-            _has(PARAMETER_FILE)(given) and looks_like_exiobase3(given.container, given.names)
-        ),
-        lambda given: read_exiobase3(given.container),
-        refines="pymrio",
-    ),
+    Layout("pymrio", pymrio_format.TITLE, pymrio_format.claims, pymrio_format.read),
+    Layout("exiobase3", exiobase3.TITLE, exiobase3.claims, exiobase3.read, refines="pymrio"),
     Layout(
         "csv",
         "CSV layout of CSV_FORMAT.md (producers.csv)",
-        lambda given: given.container.is_dir() and _has("producers.csv")(given),
+        lambda given: given.container.is_dir() and bool(given.named("producers.csv")),
         lambda given: read_csv_mrio(given.container),
     ),
-    Layout(
-        "eora26",
-        "Eora26 (Eora26_<year>_<bp|pp>_T.txt + labels_T.txt, or Eora26_<year>_<bp|pp>.zip)",
-        is_eora26,
-        read_eora26,
-    ),
-    Layout(
-        "gloria",
-        "GLORIA (<date>_120secMother_AllCountries_002_T-Results_<year>_<release>_Markup001"
-        "(full).csv + GLORIA_ReadMe_<release>.xlsx, or GLORIA_MRIOs_<release>_<year>.zip)",
-        lambda given: is_gloria(given.names),
-        lambda given: read_gloria(given.container, given.chosen),
-    ),
-    Layout("oecd_icio", OECD_ICIO_TITLE, is_oecd_icio, read_oecd_icio),
+    Layout("eora26", eora26.TITLE, eora26.claims, eora26.read),
+    Layout("gloria", gloria.TITLE, gloria.claims, gloria.read),
+    Layout("oecd_icio", oecd_icio.TITLE, oecd_icio.claims, oecd_icio.read),
 )
-"""Tried in this order; a layout whose files are a subset of another's comes first."""
+"""In the order messages list them. The CSV layout, the engine's own, is read from a folder."""
 
 
 def layout_names() -> tuple[str, ...]:
     return tuple(layout.name for layout in LAYOUTS)
-
-
-def given_path(path: str | Path) -> Given:
-    """Split a user's path into the folder or .zip and the file chosen in it; list its files."""
-    path = Path(path)
-    chosen = None
-    container = path
-    if path.is_file() and not looks_like_zip(path):
-        container, chosen = path.parent, PurePosixPath(path.name)
-    with MrioSource(container, "the MRIO's folder, its .zip, or a file in the folder") as source:
-        names = frozenset(source.files(DETECTION_DEPTH))
-    return Given(path, container, chosen, names)
 
 
 def _claiming(given: Given) -> list[Layout]:
