@@ -352,3 +352,24 @@ def test_no_folder_means_no_cache(tmp_path):
     result = read(copy_test_mrio(tmp_path / "mrio"), None)
     assert (result.from_cache, result.entry) == (False, None)
     assert sorted(child.name for child in tmp_path.iterdir()) == ["mrio"]
+
+
+def test_a_file_changed_beside_a_downloaded_zip_is_parsed_again(tmp_path):
+    """Eora26's labels (and GLORIA's ReadMe) may sit beside the year's zip, outside it."""
+    published = TEST_MRIO.parent / "eora26" / "Eora26_2015_bp"
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    year_zip = downloads / "Eora26_2015_bp.zip"
+    with zipfile.ZipFile(year_zip, "w") as archive:
+        for table in sorted(published.glob("Eora26_*.txt")):
+            archive.write(table, table.name)
+    for labels in sorted(published.glob("labels_*.txt")):
+        shutil.copy(labels, downloads / labels.name)
+    cache_folder = tmp_path / "cache"
+    first = read(year_zip, cache_folder)
+    assert read(year_zip, cache_folder).from_cache
+    labels = downloads / "labels_Q.txt"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("(Gg)", "(kt)", 1), "utf-8")
+    again = read(year_zip, cache_folder)
+    assert not again.from_cache and again.entry != first.entry
+    assert "kt" in again.mrio.extensions["Q"].units and "kt" not in first.mrio.extensions["Q"].units

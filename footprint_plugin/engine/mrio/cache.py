@@ -131,9 +131,21 @@ def read_mrio_cached(
 def cache_key(given: Given, layout: str | None) -> str:
     """The entry name of an MRIO: a hash of what it is read from and of the reader code."""
     with MrioSource(given.container) as source:
-        stamp = source.stamp()
+        stamp = [source.stamp()]
+    if given.container.is_file():  # readers also look beside a downloaded zip (labels, ReadMe)
+        stamp.append(_beside(given.container))
     identity = [str(Path(given.path).absolute()), layout or "", stamp, reader_fingerprint()]
     return hashlib.sha256(json.dumps(identity).encode("utf-8")).hexdigest()
+
+
+def _beside(archive: Path) -> list[tuple]:
+    """(name, size, mtime in ns) of the files in the archive's own folder."""
+    return [
+        (child.name, status.st_size, status.st_mtime_ns)
+        for child in sorted(archive.parent.iterdir())
+        if child.is_file()
+        for status in [child.stat()]
+    ]
 
 
 @functools.cache
