@@ -34,11 +34,11 @@ from ..engine.mapping.concordance import identity_concordance, read_concordance
 from ..engine.mapping.grid import GridSpec
 from ..engine.mapping.inventory import check_region_codes
 from ..engine.mapping.pipeline import map_footprint
-from ..engine.mrio.attribution import driven_shares
 from ..qgis_io.coordinates import bounds_in, geometry_vertices, rectangle_outline
 from ..qgis_io.errors import check_crs, engine_errors
 from ..qgis_io.footprint_raster import BAND_NAMES_METADATA, write_footprint_raster
 from ..qgis_io.grid_crs import grid_crs
+from ..qgis_io.mrio_input import solve_driven_shares
 from ..qgis_io.regions import RegionSet, read_region_features
 from ..qgis_io.styles import ApplyStyleFile, write_style
 from ..qgis_io.tables import write_table
@@ -310,9 +310,7 @@ class FootprintMapAlgorithm(FootprintAlgorithm):
         regions, grid, target = self._regions_and_grid(parameters, context, steps.start("grid"))
         mrio, concordance = self._mrio(parameters, context, steps.start("mrio"), regions)
         steps.start("shares")
-        with engine_errors():
-            shares = driven_shares(mrio)
-        feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
+        shares = solve_driven_shares(mrio, feedback)
         region_field = self.region_field(parameters, context)
         sources = self.read_sources(
             parameters,

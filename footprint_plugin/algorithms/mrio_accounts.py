@@ -15,11 +15,12 @@ from qgis.core import (
 
 from ..engine.columns import CATEGORY, CONSUMER_REGION, DOMESTIC, FOOTPRINT, FOREIGN
 from ..engine.mrio.aggregation import match_regions
-from ..engine.mrio.attribution import attribute_emissions, driven_shares
+from ..engine.mrio.attribution import attribute_emissions
 from ..engine.mrio.csv_format import read_emissions_csv
 from ..engine.mrio.results import attribution_table, footprint_by_consumer, unattributed_table
 from ..engine.mrio.stressors import select_stressor, stressor_names, stressor_table
 from ..qgis_io.errors import CANCELLED, engine_errors
+from ..qgis_io.mrio_input import solve_driven_shares
 from ..qgis_io.tables import write_table
 from ..report import html as html_report
 from .base import FootprintAlgorithm, Steps, wanted
@@ -159,8 +160,7 @@ class MrioAccounts(FootprintAlgorithm):
             consumers = mrio.final_demand_labels.get_level_values("region")
             domestic = match_regions(consumers, domestic_patterns) if domestic_patterns else None
             steps.start("shares")
-            shares = driven_shares(mrio)
-            feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
+            shares = solve_driven_shares(mrio, feedback)
             attribution = attribute_emissions(shares, emissions, direct)
             summary = footprint_by_consumer(attribution, grouping, include_direct)
         unattributed = unattributed_table(attribution)

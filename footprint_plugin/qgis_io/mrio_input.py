@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from ..engine.mrio.cache import read_mrio_cached
+from ..engine.mrio.attribution import DrivenShares
+from ..engine.mrio.cache import driven_shares_cached, read_mrio_cached
 from ..engine.mrio.model import Mrio
 from .errors import engine_errors
 from .mrio_cache_settings import cache_folder
@@ -45,3 +46,15 @@ def load_mrio(path: str, feedback, layout: str | None = None) -> Mrio:
         f"{len(mrio.final_demand_labels)} final-demand columns"
     )
     return mrio
+
+
+def solve_driven_shares(mrio: Mrio, feedback) -> DrivenShares:
+    """The MRIO's driven shares, solved, or read from its cache entry where an earlier run
+    solved them; the log says which."""
+    with engine_errors():
+        shares, from_cache = driven_shares_cached(mrio)
+    if from_cache:
+        feedback.pushInfo("Driven shares read from the MRIO's cache entry: no LU solve needed")
+    else:
+        feedback.pushInfo(f"Driven shares solved with a {shares.method} LU factorization")
+    return shares

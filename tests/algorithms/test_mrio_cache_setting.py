@@ -64,10 +64,12 @@ def test_a_second_run_reads_the_cache_and_gives_the_same_result(
 ):
     first, first_table, first_log = run_accounts(processing, tmp_path, "first")
     assert PARSED in first_log and f"cached in {cache_setting}" in first_log
-    assert FROM_CACHE not in first_log
+    assert FROM_CACHE not in first_log and "Driven shares solved with a dense LU" in first_log
     (entry,) = cache_setting.iterdir()
     second, second_table, second_log = run_accounts(processing, tmp_path, "second")
     assert f"{FROM_CACHE} ({entry})" in second_log and PARSED not in second_log
+    assert "Driven shares read from the MRIO's cache entry" in second_log
+    assert "LU factorization" not in second_log
     assert second["TOTAL"] == first["TOTAL"] and second["UNATTRIBUTED"] == first["UNATTRIBUTED"]
     pd.testing.assert_frame_equal(second_table, first_table, check_exact=True)
     assert list(cache_setting.iterdir()) == [entry]

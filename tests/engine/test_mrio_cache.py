@@ -16,6 +16,7 @@ import scipy.sparse
 
 from footprint_plugin.engine.errors import MrioWarning
 from footprint_plugin.engine.mrio import cache
+from footprint_plugin.engine.mrio.attribution import driven_shares
 from footprint_plugin.engine.mrio.cache import clear_cache, read_mrio_cached
 from footprint_plugin.engine.mrio.model import build_mrio
 from footprint_plugin.engine.mrio.readers import read_mrio
@@ -220,6 +221,7 @@ import os, signal, sys
 import numpy as np
 sys.path.insert(0, {root!r})
 from footprint_plugin.engine.mrio import cache
+from footprint_plugin.engine.mrio.attribution import driven_shares
 saved = np.save
 def save_then_die(*args, **kwargs):
     saved(*args, **kwargs)
@@ -373,3 +375,37 @@ def test_a_file_changed_beside_a_downloaded_zip_is_parsed_again(tmp_path):
     again = read(year_zip, cache_folder)
     assert not again.from_cache and again.entry != first.entry
     assert "kt" in again.mrio.extensions["Q"].units and "kt" not in first.mrio.extensions["Q"].units
+
+
+def test_driven_shares_are_solved_once_then_read_from_the_entry(tmp_path):
+    mrio_path = copy_test_mrio(tmp_path / "mrio")
+    cache_folder = tmp_path / "cache"
+    first = read(mrio_path, cache_folder)
+    solved, from_entry = cache.driven_shares_cached(first.mrio)
+    assert not from_entry
+    expected = driven_shares(parsed(mrio_path))
+    np.testing.assert_array_equal(solved.share, expected.share)
+    again = read(mrio_path, cache_folder)
+    assert again.from_cache
+    stored, from_entry = cache.driven_shares_cached(again.mrio)
+    assert from_entry and mapped(stored.share)
+    assert stored.share.flags.f_contiguous == expected.share.flags.f_contiguous  # same sums
+    np.testing.assert_array_equal(stored.share, expected.share)
+    assert stored.method == expected.method
+    np.testing.assert_array_equal(stored.zero_output, expected.zero_output)
+    assert stored.producers.equals(expected.producers)
+
+
+def test_damaged_or_missing_shares_are_solved_again_and_uncached_mrios_just_solved(tmp_path):
+    mrio_path = copy_test_mrio(tmp_path / "mrio")
+    cache_folder = tmp_path / "cache"
+    cache.driven_shares_cached(read(mrio_path, cache_folder).mrio)
+    (stored,) = (cache_folder / entries(cache_folder)[0]).glob("driven_shares_*.npy")
+    stored.write_bytes(stored.read_bytes()[:200])  # truncated
+    again, from_entry = cache.driven_shares_cached(read(mrio_path, cache_folder).mrio)
+    assert not from_entry
+    np.testing.assert_array_equal(again.share, driven_shares(parsed(mrio_path)).share)
+    assert cache.driven_shares_cached(read(mrio_path, cache_folder).mrio)[1]
+    uncached = read(mrio_path, None).mrio
+    assert not cache.driven_shares_cached(uncached)[1]
+    assert not cache.driven_shares_cached(uncached)[1]

@@ -30,6 +30,7 @@ import re
 import shutil
 import tempfile
 import time
+import weakref
 from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
@@ -39,6 +40,7 @@ import pandas as pd
 import scipy.sparse
 
 from .archive import MrioSource
+from .attribution import DrivenShares, driven_shares
 from .model import Extension, Mrio, build_mrio
 from .readers import Given, given_path, read_mrio
 
@@ -46,6 +48,10 @@ MAX_CACHE_BYTES = 20 * 2**30
 """Default bound of a cache folder: about twenty EXIOBASE 3 years (0.6 to 1 GB each)."""
 
 MANIFEST = "manifest.json"
+SHARES_PREFIX = "driven_shares_"
+"""The driven shares S of an entry's MRIO, once solved: ``driven_shares_<dense|sparse>.npy``."""
+_ENTRIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""The cache entry of each MRIO read through the cache in this process, for its driven shares."""
 PARTIAL_PREFIX = ".mrio-partial-"
 """An entry being written (or left by a killed run); never read."""
 REMOVED_PREFIX = ".mrio-removed-"
@@ -81,6 +87,18 @@ def read_mrio_cached(
     A cache that cannot be read or written never fails the read: the MRIO is parsed, and
     ``note`` says why it is not cached. Errors of the MRIO itself are raised as by read_mrio.
     """
+    read = _read_cached(path, layout=layout, folder=folder, max_bytes=max_bytes)
+    if read.entry is not None:
+        _ENTRIES[read.mrio] = read.entry
+    return read
+
+
+def _read_cached(
+    path: str | Path,
+    layout: str | None = None,
+    folder: str | Path | None = None,
+    max_bytes: int = MAX_CACHE_BYTES,
+) -> CachedRead:
     if folder is None:
         return CachedRead(read_mrio(path, layout), False, None)
     folder = Path(folder)
@@ -126,6 +144,38 @@ def read_mrio_cached(
         )
         return CachedRead(mrio, False, None, note)
     return CachedRead(mrio, False, entry, note)
+
+
+def driven_shares_cached(mrio: Mrio) -> tuple[DrivenShares, bool]:
+    """The driven shares S of an MRIO, and whether they came from its cache entry.
+
+    S (n x m) depends on Z and Y alone and is small beside Z, but solving it is the longest
+    step of a run (an LU of I - A): for an MRIO read through the cache it is solved once and
+    kept in the entry as ``driven_shares_<method>.npy``, then mapped by later runs. A missing,
+    damaged or mis-shaped file is solved again; an MRIO not in the cache is simply solved.
+    """
+    entry = _ENTRIES.get(mrio)
+    if entry is not None and entry.is_dir():
+        for stored in entry.glob(f"{SHARES_PREFIX}*.npy"):
+            with contextlib.suppress(*DAMAGE):
+                share = np.load(stored, mmap_mode="r", allow_pickle=False)
+                expected = (len(mrio.producers), len(mrio.final_demand_labels))
+                if share.shape == expected and share.dtype == np.float64:
+                    method = stored.stem[len(SHARES_PREFIX) :]
+                    return _shares(mrio, share, method), True
+    shares = driven_shares(mrio)
+    if entry is not None and entry.is_dir():
+        with contextlib.suppress(OSError):
+            partial = entry / f"{PARTIAL_PREFIX}shares.npy"
+            with open(partial, "wb") as handle:
+                np.save(handle, shares.share)  # in its own memory order: sums repeat exactly
+                _flush(handle)
+            os.replace(partial, entry / f"{SHARES_PREFIX}{shares.method}.npy")
+    return shares, False
+
+
+def _shares(mrio: Mrio, share: np.ndarray, method: str) -> DrivenShares:
+    return DrivenShares(share, mrio.zero_output, mrio.producers, mrio.final_demand_labels, method)
 
 
 def cache_key(given: Given, layout: str | None) -> str:
