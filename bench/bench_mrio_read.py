@@ -19,7 +19,7 @@ the page cache), by both sides alike. Baselines, each run in a fresh process:
   optional producer x consumer table, millions of rows, is left out as calc_all writes nothing)
   twice in one throwaway QGIS profile, as
   ``scripts/qgis_process.sh`` sets it up, with its default cache folder empty at first: run 1
-  parses and caches, run 2 reads the cache. Against: a Python process with pymrio running
+  parses, solves and caches (the arrays, then the driven shares), run 2 reads both. Against: a Python process with pymrio running
   ``load_all`` and ``calc_all``. Wall-clock of whole processes, start-up included on both sides.
   Goal: pymrio / run 2 >= 2. The footprint totals are checked equal to 1e-9 (ours without
   the unattributed emissions of the producers without output, which pymrio leaves out).
