@@ -17,9 +17,9 @@ the page cache), by both sides alike. Baselines, each run in a fresh process:
 - end to end: ``qgis_process run footprint:mrioaccounts`` (STRESSOR emissions/CO2, the
   summary per consumer region written as CSV: the counterpart of pymrio's D_cba_reg; the
   optional producer x consumer table, millions of rows, is left out as calc_all writes nothing)
-  twice in one throwaway QGIS profile, as
-  ``scripts/qgis_process.sh`` sets it up, with its default cache folder empty at first: run 1
-  parses, solves and caches (the arrays, then the driven shares), run 2 reads both. Against: a Python process with pymrio running
+  twice in one throwaway QGIS profile, as ``scripts/qgis_process.sh`` sets it up, with its
+  default cache folder empty at first: run 1 parses, solves and caches (the arrays, then the
+  driven shares), run 2 reads both. Against: a Python process with pymrio running
   ``load_all`` and ``calc_all``. Wall-clock of whole processes, start-up included on both sides.
   Goal: pymrio / run 2 >= 2. The footprint totals are checked equal to 1e-9 (ours without
   the unattributed emissions of the producers without output, which pymrio leaves out).
