@@ -87,18 +87,6 @@ def read_mrio_cached(
     A cache that cannot be read or written never fails the read: the MRIO is parsed, and
     ``note`` says why it is not cached. Errors of the MRIO itself are raised as by read_mrio.
     """
-    read = _read_cached(path, layout=layout, folder=folder, max_bytes=max_bytes)
-    if read.entry is not None:
-        _ENTRIES[read.mrio] = read.entry
-    return read
-
-
-def _read_cached(
-    path: str | Path,
-    layout: str | None = None,
-    folder: str | Path | None = None,
-    max_bytes: int = MAX_CACHE_BYTES,
-) -> CachedRead:
     if folder is None:
         return CachedRead(read_mrio(path, layout), False, None)
     folder = Path(folder)
@@ -125,6 +113,7 @@ def _read_cached(
             _remove(entry)
         else:
             _touch(entry)
+            _ENTRIES[mrio] = entry
             return CachedRead(mrio, True, entry)
     mrio = read_mrio(path, layout)
     size = _array_bytes(mrio)
@@ -143,6 +132,7 @@ def _read_cached(
             "time. Choose a cache folder you can write to, with free space."
         )
         return CachedRead(mrio, False, None, note)
+    _ENTRIES[mrio] = entry
     return CachedRead(mrio, False, entry, note)
 
 
