@@ -159,7 +159,7 @@ def mrio_parameter(name: str = "MRIO") -> QgsProcessingParameterFile:
     """A file parameter that accepts an MRIO's folder, its .zip or its main file."""
     parameter = QgsProcessingParameterFile(name, "MRIO table", QgsProcessingParameterFile.File)
     parameter.setFileFilter(
-        "MRIO (file_parameters.json producers.csv *.zip *.txt *.csv);;All files (*)"
+        "MRIO (file_parameters.json producers.csv *.zip *.txt *.csv *.xlsx);;All files (*)"
     )
     parameter.setMetadata({FOLDER_DATASET: True})  # no output may replace a file of its folder
     return parameter

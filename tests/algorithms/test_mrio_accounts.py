@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
+from footprint_plugin.algorithms.base import MRIO_FORMATS
+from footprint_plugin.engine.mrio.readers import layout_names
 from tests.algorithms.map_cases import table, write_tiny_mrio
 from tests.conftest import TEST_DATA
 from tests.oracle.compare import run_oracle
@@ -419,3 +421,8 @@ def test_the_attributed_table_can_be_skipped_and_the_summary_is_the_same(process
     assert "OUTPUT" not in summary_only or summary_only["OUTPUT"] is None
     pd.testing.assert_frame_equal(table(summary_only["SUMMARY"]), table(full["SUMMARY"]))
     assert summary_only["TOTAL"] == full["TOTAL"]
+
+
+def test_every_layout_is_an_mrio_format_choice_once():
+    names = [name for _, name in MRIO_FORMATS if name is not None]
+    assert sorted(names) == sorted(layout_names()) and len(set(names)) == len(names)

@@ -45,16 +45,16 @@ def stressor_names(mrio: Mrio) -> list[str]:
 def stressor_table(mrio: Mrio) -> pd.DataFrame:
     """One row per stressor: the name to give as STRESSOR, its extension, unit, and the totals
     from producers (F) and from final demand (F_Y), non-finite values left out."""
+    accounts = [(ext, k) for ext in mrio.extensions.values() for k in range(len(ext.stressors))]
     rows = [
         (
-            f"{ext.name}/{label_text(label)}",
+            name,
             ext.name,
             ext.units[k],
             _finite_sum(ext.from_producers[k]),
             0.0 if ext.from_final_demand is None else _finite_sum(ext.from_final_demand[k]),
         )
-        for ext in mrio.extensions.values()
-        for k, label in enumerate(ext.stressors)
+        for name, (ext, k) in zip(stressor_names(mrio), accounts)
     ]
     return pd.DataFrame(
         rows, columns=["stressor", "extension", "unit", "from_producers", "from_final_demand"]
