@@ -21,6 +21,7 @@ from footprint_plugin.engine.mapping.concordance import read_concordance
 from footprint_plugin.engine.mrio.csv_format import read_emissions_csv
 from footprint_plugin.engine.mrio.pymrio_format import read_pymrio
 from footprint_plugin.engine.mrio.readers import read_mrio
+from footprint_plugin.engine.mrio.text_tables import RowCountError
 
 TEST_MRIO = Path(__file__).resolve().parents[2] / "tests" / "data" / "test_mrio"
 BINARY = bytes(range(128, 256)) * 8
@@ -34,10 +35,11 @@ CSV_MRIO = {
 PRODUCERS = pd.MultiIndex.from_tuples([("A", "farm"), ("B", "farm")], names=["region", "sector"])
 
 
-def refused(call, message):
-    """Run ``call``; it must raise a MrioFileError (or a kind of it) matching ``message``."""
+def refused(call, message, kind=MrioFileError):
+    """Run ``call``; it must raise exactly ``kind`` (a MrioFileError) matching ``message``."""
     with pytest.raises(MrioFileError, match=message) as raised:
         call()
+    assert raised.type is kind
     return str(raised.value)
 
 
@@ -141,7 +143,7 @@ def test_a_pymrio_table_with_only_header_rows_is_refused(tmp_path, table, messag
     folder = pymrio_folder(tmp_path)
     lines = (folder / table).read_text().splitlines(keepends=True)
     (folder / table).write_text("".join(lines[:3]))
-    refused(lambda: read_mrio(folder), re.escape(str(folder / table)) + message)
+    refused(lambda: read_mrio(folder), re.escape(str(folder / table)) + message, RowCountError)
 
 
 @pytest.mark.parametrize("reader", [read_mrio, read_pymrio])

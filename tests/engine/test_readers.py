@@ -80,7 +80,7 @@ def test_a_layout_can_be_forced_and_an_unknown_one_is_named(tmp_path):
     for name, text in CSV_MRIO.items():
         (tmp_path / name).write_text(text)
     assert read_mrio(tmp_path, layout="csv").total_output.tolist() == [4.0, 4.0]
-    with pytest.raises(MrioFileError, match=r"file_parameters\.json"):
+    with pytest.raises(MrioFileError, match=r"file_parameters\.json is missing"):
         read_mrio(tmp_path, layout="pymrio")
     with pytest.raises(MrioFileError, match=r"'exio' is not an MRIO layout .* use one of pymrio"):
         read_mrio(tmp_path, layout="exio")
