@@ -80,3 +80,15 @@ def test_a_missing_path_and_a_plain_file_are_explained(tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(MrioFileError, match="neither a folder nor a zip archive"):
         MrioSource(tmp_path / "notes.txt")
+
+
+def test_members_named_with_backslashes_are_read_as_text_and_bytes(tmp_path):
+    """Zips made on Windows may name members dir\\file; they are listed and read as dir/file."""
+    archive = zip_with(tmp_path / "mrio.zip", {"mrio\\Z.txt": b"1\t2\n"})
+    with MrioSource(archive) as source:
+        (name,) = source.files()
+        assert name == PurePosixPath("mrio/Z.txt")
+        with source.open_text(name) as text:
+            assert text.read() == "1\t2\n"
+        with source.open_binary(name) as data:
+            assert data.read() == b"1\t2\n"

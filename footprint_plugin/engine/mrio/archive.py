@@ -56,15 +56,16 @@ class MrioSource(AbstractContextManager):
             with reading(str(self.path)):
                 self.archive = zipfile.ZipFile(self.path if opened is None else opened)
             try:
-                self._members = {_safe_name(self.path, info): info for info in self._infolist()}
+                self._members = {
+                    _safe_name(self.path, info): info
+                    for info in self.archive.infolist()
+                    if not info.is_dir()
+                }
             except MrioFileError:
                 self.close()
                 raise
         elif not self.path.is_dir():
             raise MrioFileError(f"{self.path} is neither a folder nor a zip archive. Give {what}.")
-
-    def _infolist(self) -> list[zipfile.ZipInfo]:
-        return [info for info in self.archive.infolist() if not info.is_dir()]
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
@@ -124,7 +125,7 @@ class MrioSource(AbstractContextManager):
         if self.archive is None:
             return open_text(self.path / relative, encoding=TEXT_ENCODING)
         return open_text(
-            PurePosixPath(relative).as_posix(),
+            self._members[PurePosixPath(relative)].filename,  # as stored (maybe with "\\")
             self.describe(relative),
             self.archive,
             encoding=TEXT_ENCODING,
