@@ -39,7 +39,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MrioFileError
-from ..files import reading
 from .archive import MrioSource
 from .downloads import DownloadedFile, Given, downloaded_files, extracted_first, one_edition
 from .model import Extension, Mrio, build_mrio
@@ -207,7 +206,7 @@ def _labels(source: MrioSource, relative: PurePosixPath, columns: int, what: str
     """The first ``columns`` columns of a label file, as text (a trailing tab is ignored)."""
     name = source.describe(relative)
     try:
-        with reading(name), source.open_text(relative) as handle:
+        with source.open_text(relative) as handle:
             table = pd.read_csv(handle, sep="\t", header=None, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise MrioFileError(

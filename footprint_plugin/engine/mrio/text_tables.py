@@ -19,7 +19,6 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import MrioFileError
-from ..files import reading
 
 BLOCK_ROWS = 256
 
@@ -186,15 +185,14 @@ def _check_widths(source, relative, lines, delimiter, skip_columns, columns, wha
 
 def _parse(lines, delimiter, skip_columns, columns, name, first_line) -> np.ndarray:
     try:
-        with reading(name):
-            return np.loadtxt(
-                lines,
-                delimiter=delimiter,
-                usecols=range(skip_columns, skip_columns + columns),
-                ndmin=2,
-                dtype=np.float64,
-                comments=None,
-            )
+        return np.loadtxt(
+            lines,
+            delimiter=delimiter,
+            usecols=range(skip_columns, skip_columns + columns),
+            ndmin=2,
+            dtype=np.float64,
+            comments=None,
+        )
     except ValueError as error:
         raise MrioFileError(
             f"{name}, between lines {first_line + 1:,} and {first_line + len(lines):,}, holds "

@@ -46,8 +46,8 @@ _REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]+)$")
 class Sheet:
     """The rows of a sheet that hold any value, as {column number (0 = A): value}."""
 
-    name: str
     where: str
+    """The sheet as messages name it: sheet 'Regions' of GLORIA_ReadMe_059.xlsx in ..."""
     rows: tuple[dict[int, Cell], ...]
 
     def column(self, header: str) -> list[Cell]:
@@ -110,7 +110,7 @@ def read_sheets(
                     f"{', '.join(map(repr, sheets)) or 'none'}). Use the workbook as published."
                 )
             where = f"sheet {name!r} of {workbook_name}"
-            read[name] = Sheet(name, where, _rows(_xml(book, sheets[name]), strings, where))
+            read[name] = Sheet(where, _rows(_xml(book, sheets[name]), strings, where))
     return read
 
 
