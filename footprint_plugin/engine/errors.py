@@ -6,7 +6,8 @@ it on unchanged (as a ``QgsProcessingException``) and a notebook user knows what
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -59,6 +60,19 @@ def check_total_finite(values, what: str) -> None:
             f"The {what} add up to more than a 64-bit float holds (the largest is "
             f"{sizes.max():.3g}): check the values and their unit."
         )
+
+
+@contextmanager
+def naming(where: str, named: tuple[type[Exception], ...] = (MrioFileError,)) -> Iterator[None]:
+    """Prefix ``where`` (the MRIO's file or folder) to an MrioError raised in the block, so that
+    a validation error says which MRIO it is about; errors of the ``named`` kinds already name
+    their file and pass unchanged."""
+    try:
+        yield
+    except named:
+        raise
+    except MrioError as error:
+        raise type(error)(f"{where}: {error}") from error
 
 
 class MrioWarning(UserWarning):

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 
-from ..errors import MrioError, MrioFileError
+from ..errors import MrioFileError, naming
 from ..files import reading
 from .archive import MrioSource
 from .downloads import DownloadedFile, Given, downloaded_files, extracted_first, one_edition
@@ -114,12 +114,8 @@ def read(given: Given) -> Mrio:
     year, release = _edition(files, root, given)
     readme = _readme(files, root, release)
     tables = {kind: _table(files, root, given.container, kind, year, release) for kind in KINDS}
-    try:
+    with naming(tables["T"].describe()):
         return _read(readme, tables, f"GLORIA release {release}, {year}, basic prices")
-    except MrioFileError:
-        raise
-    except MrioError as error:
-        raise type(error)(f"{tables['T'].describe()}: {error}") from error
 
 
 def _release_root(container: Path) -> Path:

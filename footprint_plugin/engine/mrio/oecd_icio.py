@@ -45,7 +45,7 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
-from ..errors import LabelMismatchError, MrioError, MrioFileError, preview
+from ..errors import LabelMismatchError, MrioFileError, naming, preview
 from .archive import MrioSource
 from .downloads import DownloadedFile, Given, downloaded_files, extracted_first, one_edition
 from .model import Extension, Mrio, build_mrio
@@ -92,13 +92,9 @@ def read(given: Given) -> Mrio:
         Rows and columns that do not name the same producers.
     """
     table = _table(given)
-    with table.opened() as source:
-        try:
-            return _read(source, table.relative)
-        except (MrioFileError, LabelMismatchError):
-            raise
-        except MrioError as error:
-            raise type(error)(f"{source.describe(table.relative)}: {error}") from error
+    named = (MrioFileError, LabelMismatchError)
+    with table.opened() as source, naming(source.describe(table.relative), named):
+        return _read(source, table.relative)
 
 
 def _table(given: Given) -> DownloadedFile:

@@ -40,7 +40,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
-from ..errors import LabelMismatchError, MrioError, MrioFileError, ShapeError, preview
+from ..errors import LabelMismatchError, MrioFileError, ShapeError, naming, preview
 from ..files import reading
 from .archive import MrioSource
 from .downloads import Given
@@ -144,7 +144,7 @@ def pymrio_metadata(path: str | Path) -> dict:
 
 
 def _read(source: _Source, path: str | Path) -> Mrio:
-    try:
+    with naming(str(path)):
         parameters = source.parameters(source.root)
         if parameters.get("systemtype") == "Extension":
             raise MrioFileError(
@@ -181,10 +181,6 @@ def _read(source: _Source, path: str | Path) -> Mrio:
             unit=_monetary_unit(tables.get("unit")),
             name=str(source.metadata().get("name", "")),
         )
-    except MrioFileError:
-        raise
-    except MrioError as error:
-        raise type(error)(f"{path}: {error}") from error
 
 
 def mrio_from_frames(
